@@ -1,0 +1,121 @@
+using System.Globalization;
+using Luffy.Domain.Cart;
+using Luffy.Infrastructure.Redis;
+using StackExchange.Redis;
+
+namespace Luffy.Infrastructure.Cart;
+
+/// <summary>One cart line: the course and its chosen validity in days (0 = permanent).</summary>
+public readonly record struct CartItem(int CourseId, int ExpireTime, bool Selected);
+
+public enum CartAddResult
+{
+    Added,
+    Updated,
+    Full,
+}
+
+/// <summary>
+/// The cart in Redis, in the tutorial's shape: hash <c>cart_{user}</c> course_id → expire_time and
+/// set <c>selected_{user}</c> of selected course ids.
+/// </summary>
+public sealed class CartStore(IConnectionMultiplexer redis, RedisKeys keys)
+{
+    private IDatabase Db => redis.GetDatabase();
+
+    /// <summary>The whole cart, read in one round trip (HGETALL and SMEMBERS pipelined).</summary>
+    public async Task<IReadOnlyList<CartItem>> GetAsync(int userId)
+    {
+        var batch = Db.CreateBatch();
+        var hash = batch.HashGetAllAsync(keys.Cart(userId));
+        var selected = batch.SetMembersAsync(keys.Selected(userId));
+        batch.Execute();
+        await Task.WhenAll(hash, selected);
+
+        var selectedIds = new HashSet<int>(selected.Result.Length);
+        foreach (var member in selected.Result)
+            if (TryInt(member, out var id))
+                selectedIds.Add(id);
+
+        var items = new List<CartItem>(hash.Result.Length);
+        foreach (var entry in hash.Result)
+            if (TryInt(entry.Name, out var courseId) && TryInt(entry.Value, out var expire))
+                items.Add(new CartItem(courseId, expire, selectedIds.Contains(courseId)));
+        items.Sort((a, b) => a.CourseId.CompareTo(b.CourseId));
+        return items;
+    }
+
+    /// <summary>The selected items only (the checkout list), in one round trip.</summary>
+    public async Task<IReadOnlyList<CartItem>> GetSelectedAsync(int userId) =>
+        (await GetAsync(userId)).Where(i => i.Selected).ToList();
+
+    /// <summary>
+    /// Puts a course in the cart, selected, with the given validity. A new course is refused once the
+    /// cart holds <see cref="CartRules.MaxItems"/>; the check and the write are one transaction.
+    /// </summary>
+    public async Task<CartAddResult> AddAsync(int userId, int courseId, int expireTime)
+    {
+        var cart = keys.Cart(userId);
+        var field = (RedisValue)courseId;
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var tran = Db.CreateTransaction();
+            var exists = await Db.HashExistsAsync(cart, field);
+            tran.AddCondition(exists ? Condition.HashExists(cart, field) : Condition.HashNotExists(cart, field));
+            if (!exists)
+                tran.AddCondition(Condition.HashLengthLessThan(cart, CartRules.MaxItems));
+            _ = tran.HashSetAsync(cart, field, expireTime);
+            _ = tran.SetAddAsync(keys.Selected(userId), field);
+            if (await tran.ExecuteAsync())
+                return exists ? CartAddResult.Updated : CartAddResult.Added;
+            if (!exists && await Db.HashLengthAsync(cart) >= CartRules.MaxItems && !await Db.HashExistsAsync(cart, field))
+                return CartAddResult.Full;
+        }
+        throw new InvalidOperationException($"The cart of user {userId} kept changing during the update.");
+    }
+
+    /// <summary>Selects or unselects a course; false when it is not in the cart.</summary>
+    public async Task<bool> SetSelectedAsync(int userId, int courseId, bool selected)
+    {
+        var tran = Db.CreateTransaction();
+        tran.AddCondition(Condition.HashExists(keys.Cart(userId), courseId));
+        _ = selected
+            ? tran.SetAddAsync(keys.Selected(userId), courseId)
+            : tran.SetRemoveAsync(keys.Selected(userId), courseId);
+        return await tran.ExecuteAsync();
+    }
+
+    /// <summary>Changes the validity of a course in the cart; false when it is not in the cart.</summary>
+    public async Task<bool> SetExpireAsync(int userId, int courseId, int expireTime)
+    {
+        var tran = Db.CreateTransaction();
+        tran.AddCondition(Condition.HashExists(keys.Cart(userId), courseId));
+        _ = tran.HashSetAsync(keys.Cart(userId), courseId, expireTime);
+        return await tran.ExecuteAsync();
+    }
+
+    /// <summary>Removes a course; false when it was not in the cart.</summary>
+    public async Task<bool> RemoveAsync(int userId, int courseId) => await RemoveManyAsync(userId, [courseId]) > 0;
+
+    /// <summary>Removes courses in one round trip; returns how many were in the cart.</summary>
+    public async Task<long> RemoveManyAsync(int userId, IReadOnlyCollection<int> courseIds)
+    {
+        if (courseIds.Count == 0)
+            return 0;
+        var fields = courseIds.Select(id => (RedisValue)id).ToArray();
+        var tran = Db.CreateTransaction();
+        var removed = tran.HashDeleteAsync(keys.Cart(userId), fields);
+        _ = tran.SetRemoveAsync(keys.Selected(userId), fields);
+        await tran.ExecuteAsync();
+        return await removed;
+    }
+
+    public async Task<long> CountAsync(int userId) => await Db.HashLengthAsync(keys.Cart(userId));
+
+    private static bool TryInt(RedisValue value, out int result)
+    {
+        if (value.TryParse(out result))
+            return true;
+        return int.TryParse(value.ToString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out result);
+    }
+}

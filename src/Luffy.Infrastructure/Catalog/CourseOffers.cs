@@ -1,0 +1,73 @@
+using System.Collections.Concurrent;
+using Luffy.Domain.Catalog;
+using Luffy.Domain.Pricing;
+using Luffy.Infrastructure.Data;
+
+namespace Luffy.Infrastructure.Catalog;
+
+/// <summary>A validity option as sold: days, text and option price.</summary>
+public sealed record ExpireOption(int ExpireTime, string ExpireText, Money Price);
+
+/// <summary>What is needed to sell a course: its options and the price offers active now.</summary>
+public sealed record CourseOffer(
+    int Id, string Name, string CourseImg, Money Price, bool IsOnSale,
+    IReadOnlyList<ExpireOption> Expires, IReadOnlyList<PriceOffer> Offers)
+{
+    /// <summary>The options in order: the timed ones by length, then permanent at the course price.</summary>
+    public IEnumerable<ExpireOption> Options =>
+        Expires.Where(e => e.ExpireTime > 0).OrderBy(e => e.ExpireTime)
+            .Append(new ExpireOption(Validity.Permanent, Validity.PermanentText, Price));
+
+    public ExpireOption? Option(int expireTime)
+    {
+        var days = Validity.Normalize(expireTime);
+        return Options.FirstOrDefault(o => o.ExpireTime == days);
+    }
+
+    public PriceQuote Quote(ExpireOption option, DateTime now) => CoursePricing.Quote(option.Price, Offers, now);
+}
+
+public static class CourseOffers
+{
+    private static readonly ConcurrentDictionary<string, PriceFormula> Formulas = new();
+
+    /// <summary>The given courses with options and active offers, in ONE SQL query whatever their number.</summary>
+    public static async Task<Dictionary<int, CourseOffer>> LoadAsync(
+        LuffyDbContext db, IReadOnlyCollection<int> courseIds, DateTime now, CancellationToken cancellationToken = default)
+    {
+        if (courseIds.Count == 0)
+            return [];
+        var ids = courseIds.Distinct().ToArray();
+        var rows = await db.Courses.AsNoTracking()
+            .Where(c => ids.Contains(c.Id))
+            .Select(c => new
+            {
+                c.Id,
+                c.Name,
+                c.CourseImg,
+                c.Price,
+                c.IsOnSale,
+                Expires = c.Expires.Select(e => new { e.ExpireTime, e.ExpireText, e.Price }).ToList(),
+                Offers = c.PriceDiscounts
+                    .Where(p => p.Activity!.StartTime <= now && now < p.Activity.EndTime)
+                    .Select(p => new
+                    {
+                        p.Discount!.DiscountType!.Name,
+                        p.Discount.Sale,
+                        p.Discount.Condition,
+                        p.Activity!.StartTime,
+                        p.Activity.EndTime,
+                    })
+                    .ToList(),
+            })
+            .ToListAsync(cancellationToken);
+
+        return rows.ToDictionary(r => r.Id, r => new CourseOffer(
+            r.Id, r.Name, r.CourseImg, new Money(r.Price), r.IsOnSale,
+            r.Expires.Select(e => new ExpireOption(e.ExpireTime, e.ExpireText, new Money(e.Price))).ToList(),
+            r.Offers.Select(o => new PriceOffer(o.Name, Formula(o.Sale), new Money(o.Condition), o.StartTime, o.EndTime)).ToList()));
+    }
+
+    /// <summary>Formulas are validated when saved; parsed ones are shared.</summary>
+    public static PriceFormula Formula(string sale) => Formulas.GetOrAdd(sale, PriceFormula.Parse);
+}

@@ -1,0 +1,38 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Luffy.Infrastructure.Data;
+
+public static class DatabaseRegistration
+{
+    /// <summary>Registers the pooled <see cref="LuffyDbContext"/> for the configured provider.</summary>
+    public static IServiceCollection AddLuffyDatabase(this IServiceCollection services, DatabaseOptions options, string dataDirectory)
+    {
+        // Single queries on purpose: the joins are small and "one SQL query per request" is a goal.
+        services.AddSingleton<SqlCommandCounter>();
+        switch (options.Provider)
+        {
+            case DatabaseProvider.Postgres:
+                services.AddDbContextPool<LuffyDbContext, NpgsqlLuffyDbContext>((sp, o) => o
+                    .UseNpgsql(options.ConnectionString, n => n.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery))
+                    .AddInterceptors(sp.GetRequiredService<SqlCommandCounter>()));
+                break;
+            default:
+                var connectionString = options.ConnectionString
+                    ?? new SqliteConnectionStringBuilder { DataSource = Path.Combine(dataDirectory, "luffy.db"), Pooling = true }.ToString();
+                services.AddDbContextPool<LuffyDbContext, SqliteLuffyDbContext>((sp, o) => o
+                    .UseSqlite(connectionString, n => n.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery))
+                    .AddInterceptors(sp.GetRequiredService<SqlCommandCounter>()));
+                break;
+        }
+        return services;
+    }
+
+    /// <summary>Applies migrations; SQLite is switched to WAL so readers never wait for the writer.</summary>
+    public static async Task MigrateAsync(LuffyDbContext db, CancellationToken cancellationToken = default)
+    {
+        await db.Database.MigrateAsync(cancellationToken);
+        if (db.Database.IsSqlite())
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+    }
+}

@@ -1,0 +1,161 @@
+using System.Text;
+using Luffy.Domain.Coupons;
+using Luffy.Domain.Pricing;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Luffy.Infrastructure.Data;
+
+/// <summary>
+/// The database. Each provider has its own subclass with its own migrations
+/// (<see cref="SqliteLuffyDbContext"/>, <see cref="NpgsqlLuffyDbContext"/>); services depend on this base.
+/// </summary>
+public abstract class LuffyDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<User> Users => Set<User>();
+    public DbSet<CreditEntry> CreditEntries => Set<CreditEntry>();
+    public DbSet<CourseCategory> CourseCategories => Set<CourseCategory>();
+    public DbSet<Course> Courses => Set<Course>();
+    public DbSet<CourseExpire> CourseExpires => Set<CourseExpire>();
+    public DbSet<CourseChapter> CourseChapters => Set<CourseChapter>();
+    public DbSet<CourseLesson> CourseLessons => Set<CourseLesson>();
+    public DbSet<Activity> Activities => Set<Activity>();
+    public DbSet<DiscountType> DiscountTypes => Set<DiscountType>();
+    public DbSet<Discount> Discounts => Set<Discount>();
+    public DbSet<CoursePriceDiscount> CoursePriceDiscounts => Set<CoursePriceDiscount>();
+    public DbSet<Coupon> Coupons => Set<Coupon>();
+    public DbSet<UserCoupon> UserCoupons => Set<UserCoupon>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder builder)
+    {
+        // Every DateTime is UTC; SQLite hands them back unspecified, PostgreSQL insists on UTC.
+        builder.Properties<DateTime>().HaveConversion<UtcConverter>();
+        builder.Properties<DateTime?>().HaveConversion<NullableUtcConverter>();
+        builder.Properties<string>().HaveMaxLength(256);
+    }
+
+    protected override void OnModelCreating(ModelBuilder model)
+    {
+        model.Entity<User>(e =>
+        {
+            e.ToTable("ly_user");
+            e.HasIndex(u => u.Username).IsUnique();
+            e.HasIndex(u => u.Mobile).IsUnique();
+            e.Property(u => u.Username).HasMaxLength(32);
+            e.Property(u => u.Mobile).HasMaxLength(16);
+        });
+        model.Entity<CreditEntry>(e =>
+        {
+            e.ToTable("ly_credit_entry");
+            e.HasIndex(c => new { c.UserId, c.Id });
+            e.HasOne<User>().WithMany().HasForeignKey(c => c.UserId);
+        });
+        model.Entity<CourseCategory>().ToTable("ly_course_category");
+        model.Entity<Course>(e =>
+        {
+            e.ToTable("ly_course");
+            e.HasIndex(c => c.CategoryId);
+            e.HasIndex(c => c.Price);
+            e.HasIndex(c => c.Students);
+            e.Property(c => c.Brief).HasMaxLength(4000);
+            e.HasOne(c => c.Category).WithMany().HasForeignKey(c => c.CategoryId);
+            e.HasMany(c => c.Expires).WithOne().HasForeignKey(x => x.CourseId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(c => c.Chapters).WithOne().HasForeignKey(x => x.CourseId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(c => c.PriceDiscounts).WithOne().HasForeignKey(x => x.CourseId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<CourseExpire>(e =>
+        {
+            e.ToTable("ly_course_expire");
+            e.HasIndex(x => new { x.CourseId, x.ExpireTime }).IsUnique();
+        });
+        model.Entity<CourseChapter>(e =>
+        {
+            e.ToTable("ly_course_chapter");
+            e.HasMany(c => c.Lessons).WithOne().HasForeignKey(l => l.ChapterId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<CourseLesson>(e =>
+        {
+            e.ToTable("ly_course_lesson");
+            e.HasIndex(l => l.CourseId);
+            e.Property(l => l.Content).HasMaxLength(20000);
+        });
+        model.Entity<Activity>().ToTable("ly_activity");
+        model.Entity<DiscountType>().ToTable("ly_discount_type");
+        model.Entity<Discount>(e =>
+        {
+            e.ToTable("ly_discount");
+            e.HasOne(d => d.DiscountType).WithMany().HasForeignKey(d => d.DiscountTypeId);
+        });
+        model.Entity<CoursePriceDiscount>(e =>
+        {
+            e.ToTable("ly_course_price_discount");
+            e.HasOne(p => p.Activity).WithMany().HasForeignKey(p => p.ActivityId);
+            e.HasOne(p => p.Discount).WithMany().HasForeignKey(p => p.DiscountId);
+        });
+        model.Entity<Coupon>().ToTable("ly_coupon");
+        model.Entity<UserCoupon>(e =>
+        {
+            e.ToTable("ly_user_coupon");
+            e.HasIndex(u => u.UserId);
+            e.HasOne<User>().WithMany().HasForeignKey(u => u.UserId);
+            e.HasOne(u => u.Coupon).WithMany().HasForeignKey(u => u.CouponId);
+        });
+
+        foreach (var entity in model.Model.GetEntityTypes())
+            foreach (var property in entity.GetProperties())
+                property.SetColumnName(SnakeCase(property.Name));
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        ValidateFormulas();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        ValidateFormulas();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    /// <summary>A malformed price or coupon formula never reaches the database.</summary>
+    private void ValidateFormulas()
+    {
+        foreach (var entry in ChangeTracker.Entries())
+        {
+            if (entry.State is not (EntityState.Added or EntityState.Modified))
+                continue;
+            var error = entry.Entity switch
+            {
+                Discount d => PriceFormula.TryParse(d.Sale, out _, out var e) ? null : e,
+                Coupon c => CouponSale.TryParse(c.CouponType, c.Sale, out _, out var e) ? null : e,
+                _ => null,
+            };
+            if (error is not null)
+                throw new DomainValidationException(error);
+        }
+    }
+
+    private static string SnakeCase(string name)
+    {
+        var sb = new StringBuilder(name.Length + 8);
+        for (var i = 0; i < name.Length; i++)
+        {
+            if (char.IsUpper(name[i]) && i > 0)
+                sb.Append('_');
+            sb.Append(char.ToLowerInvariant(name[i]));
+        }
+        return sb.ToString();
+    }
+
+    private sealed class UtcConverter() : ValueConverter<DateTime, DateTime>(
+        v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
+        v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+
+    private sealed class NullableUtcConverter() : ValueConverter<DateTime?, DateTime?>(
+        v => v == null ? v : v.Value.Kind == DateTimeKind.Utc ? v : v.Value.ToUniversalTime(),
+        v => v == null ? v : DateTime.SpecifyKind(v.Value, DateTimeKind.Utc));
+}
+
+public sealed class SqliteLuffyDbContext(DbContextOptions<SqliteLuffyDbContext> options) : LuffyDbContext(options);
+
+public sealed class NpgsqlLuffyDbContext(DbContextOptions<NpgsqlLuffyDbContext> options) : LuffyDbContext(options);

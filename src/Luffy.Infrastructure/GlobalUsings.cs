@@ -1,0 +1,3 @@
+global using Luffy.Domain;
+global using Luffy.Domain.Entities;
+global using Microsoft.EntityFrameworkCore;

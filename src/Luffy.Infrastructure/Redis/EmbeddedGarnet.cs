@@ -1,0 +1,52 @@
+using System.Net;
+using System.Net.Sockets;
+using Garnet;
+using Microsoft.Extensions.Logging;
+
+namespace Luffy.Infrastructure.Redis;
+
+/// <summary>
+/// An in-process Garnet server on a free loopback port, with its append-only file under
+/// <c>&lt;data directory&gt;/garnet</c> so that carts survive a restart.
+/// </summary>
+public sealed partial class EmbeddedGarnet : IDisposable
+{
+    private readonly GarnetServer _server;
+
+    public int Port { get; }
+
+    public string Endpoint => $"127.0.0.1:{Port}";
+
+    public EmbeddedGarnet(string dataDirectory, ILoggerFactory loggerFactory)
+    {
+        var directory = Path.Combine(dataDirectory, "garnet");
+        Directory.CreateDirectory(directory);
+        Port = FreeLoopbackPort();
+        _server = new GarnetServer(
+        [
+            "--bind", "127.0.0.1",
+            "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--checkpointdir", directory,
+            "--aof",
+            // Managed file I/O: the native device needs a libaio that Debian 12 names differently.
+            "--device-type", "RandomAccess",
+            "--recover",
+            "--memory", "256m",
+            "--index", "16m",
+        ], loggerFactory);
+        _server.Start();
+        LogStarted(loggerFactory.CreateLogger<EmbeddedGarnet>(), Endpoint, directory);
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public void Dispose() => _server.Dispose();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Embedded Garnet listening on {Endpoint}, append-only file in {Directory}")]
+    private static partial void LogStarted(ILogger logger, string endpoint, string directory);
+}

@@ -1,0 +1,33 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace Luffy.Infrastructure.Redis;
+
+public static class RedisRegistration
+{
+    /// <summary>Connects to the configured Redis, or starts the embedded Garnet server when none is configured.</summary>
+    public static IServiceCollection AddLuffyRedis(this IServiceCollection services, RedisOptions options, string dataDirectory)
+    {
+        if (string.IsNullOrWhiteSpace(options.Configuration))
+        {
+            services.AddSingleton(sp => new EmbeddedGarnet(dataDirectory, sp.GetRequiredService<ILoggerFactory>()));
+            services.AddSingleton<IConnectionMultiplexer>(sp =>
+                ConnectionMultiplexer.Connect(sp.GetRequiredService<EmbeddedGarnet>().Endpoint));
+        }
+        else
+        {
+            services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options.Configuration));
+        }
+        services.AddSingleton(new RedisKeys(options.KeyPrefix));
+        return services;
+    }
+}
+
+/// <summary>The app's Redis key names.</summary>
+public sealed record RedisKeys(string Prefix)
+{
+    public RedisKey Cart(int userId) => $"{Prefix}cart_{userId}";
+    public RedisKey Selected(int userId) => $"{Prefix}selected_{userId}";
+    public RedisKey LoginAttempts(string what) => $"{Prefix}login_{what}";
+}

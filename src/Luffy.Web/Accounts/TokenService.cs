@@ -1,0 +1,70 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using Luffy.Web.Extensions;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Luffy.Web.Accounts;
+
+/// <summary>Issues the API's HS256 tokens.</summary>
+public sealed class TokenService(JwtSigningKey key, IOptions<JwtOptions> options, TimeProvider clock)
+{
+    private readonly JsonWebTokenHandler _handler = new();
+
+    public string Issue(User user)
+    {
+        var jwt = options.Value;
+        var now = clock.GetUtcNow().UtcDateTime;
+        var claims = new List<Claim> { new("sub", user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), new("name", user.Username) };
+        if (user.IsAdmin)
+            claims.Add(new Claim("role", "admin"));
+        return _handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Subject = new ClaimsIdentity(claims),
+            Issuer = jwt.Issuer,
+            Audience = jwt.Audience,
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now + jwt.Lifetime,
+            SigningCredentials = new SigningCredentials(key.Key, SecurityAlgorithms.HmacSha256),
+        });
+    }
+}
+
+/// <summary>
+/// The HS256 key: <c>Jwt:Key</c> when configured, otherwise (embedded mode) a random key generated once
+/// and kept in <c>&lt;data directory&gt;/jwt-signing.key</c> so tokens survive a restart.
+/// </summary>
+public sealed class JwtSigningKey
+{
+    public SymmetricSecurityKey Key { get; }
+
+    public JwtSigningKey(IOptions<JwtOptions> jwt, IOptions<LuffyOptions> luffy)
+    {
+        if (!string.IsNullOrWhiteSpace(jwt.Value.Key))
+        {
+            Key = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(jwt.Value.Key));
+            return;
+        }
+        var file = Path.Combine(luffy.Value.FullDataDirectory, "jwt-signing.key");
+        if (!File.Exists(file))
+        {
+            Directory.CreateDirectory(luffy.Value.FullDataDirectory);
+            var created = Convert.ToBase64String(RandomNumberGenerator.GetBytes(64));
+            try
+            {
+                using var stream = new FileStream(file, FileMode.CreateNew, FileAccess.Write);
+                stream.Write(Encoding.ASCII.GetBytes(created));
+                if (!OperatingSystem.IsWindows())
+                    File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+            catch (IOException) when (File.Exists(file))
+            {
+                // Another process created it first: use theirs.
+            }
+        }
+        Key = new SymmetricSecurityKey(Convert.FromBase64String(File.ReadAllText(file).Trim()));
+    }
+}

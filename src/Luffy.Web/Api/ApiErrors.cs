@@ -1,0 +1,65 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace Luffy.Web.Api;
+
+/// <summary>The body of every answer that is only a sentence for the user.</summary>
+public sealed record ApiMessage(string Message);
+
+public static class ApiErrors
+{
+    public static BadRequest<ApiMessage> BadRequest(string message) => TypedResults.BadRequest(new ApiMessage(message));
+    public static NotFound<ApiMessage> NotFound(string message) => TypedResults.NotFound(new ApiMessage(message));
+
+    /// <summary>Turns unreadable requests and refused domain values into 400 with a message; anything else is a 500.</summary>
+    public static async Task HandleException(HttpContext context)
+    {
+        var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        var (status, message) = error switch
+        {
+            BadHttpRequestException bad => (bad.StatusCode, DescribeBadRequest(bad)),
+            DomainValidationException domain => (StatusCodes.Status400BadRequest, domain.Message),
+            _ => (StatusCodes.Status500InternalServerError, "服务器内部错误，请稍后再试"),
+        };
+        context.Response.StatusCode = status;
+        await context.Response.WriteAsJsonAsync(new { message });
+    }
+
+    /// <summary>Gives a sentence to error statuses that have no body (401 from the JWT handler, 404 of routing …).</summary>
+    public static async Task WriteStatusMessage(StatusCodeContext status)
+    {
+        var response = status.HttpContext.Response;
+        var message = response.StatusCode switch
+        {
+            StatusCodes.Status401Unauthorized => "请先登录，或登录已过期",
+            StatusCodes.Status403Forbidden => "没有权限",
+            StatusCodes.Status404NotFound => "资源不存在",
+            StatusCodes.Status405MethodNotAllowed => "不支持的请求方法",
+            StatusCodes.Status429TooManyRequests => "请求过于频繁，请稍后再试",
+            _ => null,
+        };
+        if (message is not null)
+            await response.WriteAsJsonAsync(new { message });
+    }
+
+    private static string DescribeBadRequest(BadHttpRequestException bad)
+    {
+        for (Exception? inner = bad; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is JsonException json)
+            {
+                var field = json.Path is { Length: > 2 } path ? path.TrimStart('$', '.') : null;
+                return field is null ? "请求体不是有效的 JSON" : $"参数 {field} 的格式不正确";
+            }
+        }
+        return bad.Message.Contains("body", StringComparison.OrdinalIgnoreCase) ? "缺少请求体或格式不正确" : "请求参数不正确";
+    }
+}
+
+public static class ClaimsExtensions
+{
+    /// <summary>The id of the signed-in user (the token's <c>sub</c>).</summary>
+    public static int UserId(this ClaimsPrincipal user) =>
+        int.Parse(user.FindFirstValue("sub") ?? throw new InvalidOperationException("No user id in the token."), System.Globalization.CultureInfo.InvariantCulture);
+}

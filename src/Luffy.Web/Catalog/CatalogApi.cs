@@ -1,0 +1,106 @@
+using Luffy.Domain.Pricing;
+using Luffy.Infrastructure.Catalog;
+
+namespace Luffy.Web.Catalog;
+
+public sealed record CatalogServices(LuffyDbContext Db, TimeProvider Clock);
+
+public static class CatalogApi
+{
+    public const int DefaultPageSize = 12;
+    public const int MaxPageSize = 50;
+
+    public static IEndpointRouteBuilder MapCatalogApi(this IEndpointRouteBuilder app)
+    {
+        var courses = app.MapGroup("/courses").WithTags("Catalog");
+        courses.MapGet("/", List);
+        courses.MapGet("/categories/", Categories);
+        courses.MapGet("/{id:int}/", Detail);
+        return app;
+    }
+
+    public static async Task<Ok<List<CategoryDto>>> Categories([AsParameters] CatalogServices s) =>
+        TypedResults.Ok(await s.Db.CourseCategories.AsNoTracking().OrderBy(c => c.Orders).ThenBy(c => c.Id)
+            .Select(c => new CategoryDto(c.Id, c.Name)).ToListAsync());
+
+    /// <summary>Courses on sale, paged, filtered by category, ordered by id, price or popularity (students).</summary>
+    public static async Task<Results<Ok<PagedList<CourseListItem>>, BadRequest<ApiMessage>>> List(
+        HttpRequest http, [AsParameters] CatalogServices s,
+        int? page, int? size, int? category, string? ordering)
+    {
+        var pageNumber = page ?? 1;
+        var pageSize = size ?? DefaultPageSize;
+        if (pageNumber < 1 || pageSize is < 1 or > MaxPageSize)
+            return ApiErrors.BadRequest($"page 应从 1 开始，size 应在 1 到 {MaxPageSize} 之间");
+
+        var query = s.Db.Courses.AsNoTracking().Where(c => c.IsOnSale);
+        if (category is { } categoryId)
+            query = query.Where(c => c.CategoryId == categoryId);
+        IQueryable<Course>? ordered = ordering switch
+        {
+            null or "" or "id" => query.OrderBy(c => c.Id),
+            "-id" => query.OrderByDescending(c => c.Id),
+            "price" => query.OrderBy(c => c.Price).ThenBy(c => c.Id),
+            "-price" => query.OrderByDescending(c => c.Price).ThenBy(c => c.Id),
+            "students" => query.OrderBy(c => c.Students).ThenBy(c => c.Id),
+            "-students" => query.OrderByDescending(c => c.Students).ThenBy(c => c.Id),
+            _ => null,
+        };
+        if (ordered is null)
+            return ApiErrors.BadRequest("ordering 只能是 id、-id、price、-price、students 或 -students");
+
+        var now = s.Clock.GetUtcNow().UtcDateTime;
+        var count = await query.CountAsync();
+        var rows = await ordered.Skip((pageNumber - 1) * pageSize).Take(pageSize)
+            .Select(c => new
+            {
+                c.Id, c.Name, c.CourseImg, c.Brief, c.Teacher, c.Students, c.Price,
+                Category = new CategoryDto(c.Category!.Id, c.Category.Name),
+                Offers = c.PriceDiscounts
+                    .Where(p => p.Activity!.StartTime <= now && now < p.Activity.EndTime)
+                    .Select(p => new { p.Discount!.DiscountType!.Name, p.Discount.Sale, p.Discount.Condition, p.Activity!.StartTime, p.Activity.EndTime })
+                    .ToList(),
+            })
+            .ToListAsync();
+
+        var items = rows.Select(r =>
+        {
+            var offers = r.Offers.Select(o => new PriceOffer(o.Name, CourseOffers.Formula(o.Sale), new Money(o.Condition), o.StartTime, o.EndTime)).ToList();
+            var quote = CoursePricing.Quote(new Money(r.Price), offers, now);
+            var active = CoursePricing.ActiveOffer(offers, now);
+            return new CourseListItem(r.Id, r.Name, MediaUrls.Absolute(http, r.CourseImg), r.Brief, r.Teacher, r.Category, r.Students,
+                quote.Price.Yuan, quote.RealPrice.Yuan, active?.DiscountName ?? CoursePricing.NoDiscountName, active?.SecondsLeft(now) ?? 0);
+        }).ToList();
+        return TypedResults.Ok(new PagedList<CourseListItem>(count, pageNumber, pageSize, items));
+    }
+
+    public static async Task<Results<Ok<CourseDetail>, NotFound<ApiMessage>>> Detail(int id, HttpRequest http, [AsParameters] CatalogServices s)
+    {
+        var now = s.Clock.GetUtcNow().UtcDateTime;
+        var offer = (await CourseOffers.LoadAsync(s.Db, [id], now)).GetValueOrDefault(id);
+        if (offer is null)
+            return ApiErrors.NotFound("课程不存在");
+
+        var course = await s.Db.Courses.AsNoTracking().Where(c => c.Id == id)
+            .Select(c => new
+            {
+                c.Brief, c.Teacher, c.Students,
+                Category = new CategoryDto(c.Category!.Id, c.Category.Name),
+                Chapters = c.Chapters.OrderBy(ch => ch.Chapter).Select(ch => new ChapterDto(ch.Id, ch.Chapter, ch.Name, ch.Summary,
+                    ch.Lessons.OrderBy(l => l.Lesson).Select(l => new LessonDto(l.Id, l.Lesson, l.Name, l.Duration, l.FreeTrail)).ToList())).ToList(),
+            })
+            .SingleAsync();
+
+        var options = offer.Options.Select(o =>
+        {
+            var quote = offer.Quote(o, now);
+            return new ExpireDto(o.ExpireTime, o.ExpireText, quote.Price.Yuan, quote.RealPrice.Yuan, quote.DiscountName);
+        }).ToList();
+        var permanent = options[^1];
+        var active = CoursePricing.ActiveOffer(offer.Offers, now);
+        return TypedResults.Ok(new CourseDetail(
+            offer.Id, offer.Name, MediaUrls.Absolute(http, offer.CourseImg), course.Brief, course.Teacher, course.Category, course.Students,
+            offer.IsOnSale, permanent.Price, permanent.RealPrice, active?.DiscountName ?? CoursePricing.NoDiscountName,
+            active?.SecondsLeft(now) ?? 0, options, course.Chapters));
+    }
+}

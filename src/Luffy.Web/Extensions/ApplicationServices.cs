@@ -1,0 +1,107 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Luffy.Infrastructure.Cart;
+using Luffy.Infrastructure.Redis;
+using Luffy.Infrastructure.Seeding;
+using Luffy.Web.Accounts;
+using Luffy.Web.Health;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using Scalar.AspNetCore;
+
+namespace Luffy.Web.Extensions;
+
+public static class ApplicationServices
+{
+    public static WebApplicationBuilder AddApplicationServices(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+
+        var luffy = configuration.GetSection(LuffyOptions.Section).Get<LuffyOptions>() ?? new();
+        services.AddOptions<LuffyOptions>().BindConfiguration(LuffyOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<LuffyOptions>, SettingsValidator>();
+        services.AddOptions<JwtOptions>().BindConfiguration(JwtOptions.Section);
+        services.AddOptions<LoginThrottleOptions>().BindConfiguration(LoginThrottleOptions.Section);
+
+        var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new();
+        database.ConnectionString ??= configuration.GetConnectionString("Luffy");
+        var redis = configuration.GetSection(RedisOptions.Section).Get<RedisOptions>() ?? new();
+        services.AddSingleton(database).AddSingleton(redis);
+
+        var dataDirectory = luffy.FullDataDirectory;
+        services.AddLuffyDatabase(database, dataDirectory);
+        services.AddLuffyRedis(redis, dataDirectory);
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
+        services.AddScoped<DemoSeeder>();
+        services.AddSingleton<CartStore>();
+
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.AllowReadingFromString;
+            o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+        });
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddProblemDetails();
+
+        builder.AddAccounts();
+        services.AddOpenApi();
+        services.AddLuffyHealthChecks();
+        return builder;
+    }
+
+    public static WebApplication UseApplicationPipeline(this WebApplication app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = ApiErrors.HandleException });
+        app.UseStatusCodePages(ApiErrors.WriteStatusMessage);
+        if (app.Services.GetRequiredService<IOptions<LuffyOptions>>().Value.SqlCountHeader)
+            app.UseSqlCountHeader();
+
+        var media = Path.Combine(app.Services.GetRequiredService<IOptions<LuffyOptions>>().Value.FullDataDirectory, "media");
+        Directory.CreateDirectory(media);
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            RequestPath = "/media",
+            FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(media),
+        });
+
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapOpenApi();
+        app.MapScalarApiReference();
+        return app;
+    }
+
+    /// <summary>Validates the settings, applies migrations and, in embedded mode, seeds the demo data.</summary>
+    public static async Task InitializeAsync(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<LuffyOptions>>().Value;
+        // Connect (and start the embedded Garnet) now, so a broken Redis setting stops the start.
+        app.Services.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>();
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LuffyDbContext>();
+        if (scope.ServiceProvider.GetRequiredService<DatabaseOptions>().MigrateOnStart)
+            await DatabaseRegistration.MigrateAsync(db);
+        if (options is { Mode: RunMode.Embedded, SeedDemoData: true })
+            await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(Path.Combine(options.FullDataDirectory, "media"));
+    }
+
+    private static void UseSqlCountHeader(this WebApplication app)
+    {
+        var counter = app.Services.GetRequiredService<SqlCommandCounter>();
+        app.Use((context, next) =>
+        {
+            var scope = counter.BeginScope();
+            context.Response.OnStarting(() =>
+            {
+                context.Response.Headers["X-Sql-Commands"] = scope.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return Task.CompletedTask;
+            });
+            return next(context);
+        });
+    }
+}

@@ -1,0 +1,24 @@
+using Luffy.Web.Accounts;
+using Luffy.Web.Cart;
+using Luffy.Web.Catalog;
+using Luffy.Web.Extensions;
+using Luffy.Web.Health;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddApplicationServices();
+
+var app = builder.Build();
+
+app.UseApplicationPipeline();
+
+app.MapAccountsApi();
+app.MapCatalogApi();
+app.MapCartApi();
+app.MapLuffyHealth();
+
+await app.InitializeAsync();
+await app.RunAsync();
+
+/// <summary>The web host; public for WebApplicationFactory in the tests.</summary>
+public partial class Program;
