@@ -82,13 +82,13 @@ public sealed partial class DemoSeeder(LuffyDbContext db, IPasswordHasher<User> 
         var activity = new Activity { Name = "双十二限时活动", StartTime = now.AddDays(-1), EndTime = now.AddDays(30) };
         Discount Policy(string type, string sale, long condition = 0) =>
             new() { DiscountType = new DiscountType { Name = type }, Sale = sale, Condition = condition };
-        // 满减 with tiers that only the longer options reach: the 30-day option (¥59.60) stays at 原价购买.
+        // 满减 with tiers that only the longer options reach: the 30-day option (¥119.60) stays at 原价购买.
         (int Course, Discount Discount)[] policies =
         [
             (9, Policy("限时免费", "")),
             (1, Policy("限时折扣", "*0.8")),
             (4, Policy("限时减免", "-20")),
-            (3, Policy("满减", "满100-10\n满200-25\n满500-80")),
+            (3, Policy("满减", "满150-15\n满250-30\n满500-80")),
         ];
         foreach (var (course, discount) in policies)
             courses[course - 1].PriceDiscounts.Add(new CoursePriceDiscount { Activity = activity, Discount = discount });

@@ -12,6 +12,9 @@ public static class ApiErrors
     public static BadRequest<ApiMessage> BadRequest(string message) => TypedResults.BadRequest(new ApiMessage(message));
     public static NotFound<ApiMessage> NotFound(string message) => TypedResults.NotFound(new ApiMessage(message));
 
+    /// <summary>Bad input, answered with 400: not worth an error in the log.</summary>
+    public static bool IsClientError(Exception exception) => exception is BadHttpRequestException or DomainValidationException;
+
     /// <summary>Turns unreadable requests and refused domain values into 400 with a message; anything else is a 500.</summary>
     public static async Task HandleException(HttpContext context)
     {

@@ -55,7 +55,11 @@ public static class ApplicationServices
 
     public static WebApplication UseApplicationPipeline(this WebApplication app)
     {
-        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = ApiErrors.HandleException });
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = ApiErrors.HandleException,
+            SuppressDiagnosticsCallback = context => ApiErrors.IsClientError(context.Exception),
+        });
         app.UseStatusCodePages(ApiErrors.WriteStatusMessage);
         if (app.Services.GetRequiredService<IOptions<LuffyOptions>>().Value.SqlCountHeader)
             app.UseSqlCountHeader();

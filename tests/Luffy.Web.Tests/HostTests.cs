@@ -1,0 +1,167 @@
+using Luffy.Infrastructure.Cart;
+using Luffy.Infrastructure.Redis;
+using Luffy.Infrastructure.Seeding;
+using Luffy.Web.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
+
+namespace Luffy.Web.Tests;
+
+/// <summary>The embedded default as a user gets it: demo data seeded on first start.</summary>
+public sealed class DemoApp : LuffyApp
+{
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
+        base.Settings().Concat([new("Luffy:SeedDemoData", "true")]);
+}
+
+public sealed class DemoDataTests(DemoApp app) : IClassFixture<DemoApp>
+{
+    [Fact]
+    public async Task First_start_seeds_the_catalog_and_the_demo_accounts()
+    {
+        var client = app.Anonymous();
+        var catalog = await client.GetFromJsonAsync<JsonElement>("/courses/?size=50");
+        Assert.True(catalog.GetProperty("count").GetInt32() >= 12);
+        var discounts = catalog.GetProperty("results").EnumerateArray().Select(c => c.GetProperty("discount_name").GetString()).ToHashSet();
+        Assert.Superset(new HashSet<string?> { "限时免费", "限时折扣", "限时减免", "满减" }, discounts);
+
+        // 满减 has a tier that some option does not reach.
+        var tiered = catalog.GetProperty("results").EnumerateArray().First(c => c.GetProperty("discount_name").GetString() == "满减");
+        var detail = await client.GetFromJsonAsync<JsonElement>($"/courses/{tiered.GetProperty("id").GetInt32()}/");
+        var names = detail.GetProperty("expire_list").EnumerateArray().Select(o => o.GetProperty("discount_name").GetString()).ToList();
+        Assert.Contains("原价购买", names);
+        Assert.Contains("满减", names);
+        Assert.Equal([30, 90, 180, 0], detail.GetProperty("expire_list").EnumerateArray().Select(o => o.GetProperty("expire_time").GetInt32()));
+        Assert.Contains(detail.GetProperty("chapter_list").EnumerateArray().SelectMany(c => c.GetProperty("lessons").EnumerateArray()), l => l.GetProperty("free_trail").GetBoolean());
+
+        var cover = await client.GetAsync(new Uri(tiered.GetProperty("course_img").GetString()!).PathAndQuery);
+        Assert.Equal(HttpStatusCode.OK, cover.StatusCode);
+        Assert.Equal("image/svg+xml", cover.Content.Headers.ContentType?.MediaType);
+
+        var login = await (await client.PostAsJsonAsync("/users/login/", new { username = DemoSeeder.StudentName, password = DemoSeeder.StudentPassword })).JsonAsync();
+        Assert.Equal(500, login.GetProperty("credit").GetInt64());
+        var studentId = login.GetProperty("id").GetInt32();
+        var now = app.Clock.GetUtcNow().UtcDateTime;
+        var coupons = await app.WithDbAsync(db => db.UserCoupons.Include(u => u.Coupon).Where(u => u.UserId == studentId).ToListAsync());
+        Assert.Equal(3, coupons.Count);
+        Assert.Contains(coupons, c => c.Coupon!.Sale == "*0.9");
+        Assert.Contains(coupons, c => c.Coupon!.Sale == "-10" && c.Coupon.Condition == 10000);
+        Assert.Contains(coupons, c => c.StartTime.AddDays(c.Coupon!.Timer) < now);
+        Assert.Equal(500, await app.WithDbAsync(db => db.CreditEntries.Where(e => e.UserId == studentId).SumAsync(e => e.Delta)));
+
+        var admin = await client.PostAsJsonAsync("/users/login/", new { username = DemoSeeder.AdminName, password = DemoSeeder.AdminPassword });
+        Assert.Equal(HttpStatusCode.OK, admin.StatusCode);
+        Assert.True(await app.WithDbAsync(db => db.Users.AnyAsync(u => u.Username == DemoSeeder.AdminName && u.IsAdmin)));
+    }
+
+    [Fact]
+    public async Task Seeding_again_adds_nothing()
+    {
+        await app.Anonymous().GetAsync("/health");
+        var courses = await app.WithDbAsync(db => db.Courses.CountAsync());
+        await using (var scope = app.Services.CreateAsyncScope())
+            Assert.False(await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(Path.Combine(app.DataDirectory, "media")));
+        Assert.Equal(courses, await app.WithDbAsync(db => db.Courses.CountAsync()));
+    }
+}
+
+public sealed class HostTestsOnSqlite(SqliteGarnetApp app) : HostTests(app), IClassFixture<SqliteGarnetApp>;
+
+public sealed class HostTestsOnPostgres(PostgresRedisApp app) : HostTests(app), IClassFixture<PostgresRedisApp>;
+
+public abstract class HostTests(LuffyApp app)
+{
+    [Fact]
+    public async Task Health_reports_database_and_redis()
+    {
+        var response = await app.Anonymous().GetAsync("/health");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.JsonAsync();
+        Assert.Equal("Healthy", body.GetProperty("status").GetString());
+        Assert.Equal("Healthy", body.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
+        Assert.Equal("Healthy", body.GetProperty("checks").GetProperty("redis").GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task OpenApi_document_and_browsable_ui_are_served()
+    {
+        var client = app.Anonymous();
+        var document = await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+        // The generator writes paths without their trailing slash.
+        Assert.Contains("/cart/order", paths);
+        Assert.Contains("/users/login", paths);
+        Assert.Contains("/courses/{id}", paths);
+        var ui = await client.GetAsync("/scalar/v1");
+        Assert.Equal(HttpStatusCode.OK, ui.StatusCode);
+    }
+
+    [Fact]
+    public async Task Unknown_route_is_404_with_a_message()
+    {
+        var response = await app.Anonymous().GetAsync("/no/such/thing/");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.False(string.IsNullOrWhiteSpace(await response.MessageAsync()));
+    }
+}
+
+public sealed class ProductionSettingsTests
+{
+    private sealed class BareProductionApp : WebApplicationFactory<Program>
+    {
+        public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "luffy-tests", Guid.NewGuid().ToString("N"));
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseSetting("Luffy:Mode", "Production");
+            builder.UseSetting("Luffy:DataDirectory", DataDirectory);
+        }
+    }
+
+    [Fact]
+    public async Task Production_mode_without_settings_refuses_to_start_and_says_what_is_missing()
+    {
+        await using var app = new BareProductionApp();
+        var error = Assert.Throws<OptionsValidationException>(() => app.CreateClient());
+        Assert.Contains("Database:Provider=Postgres", error.Message);
+        Assert.Contains("Redis:Configuration", error.Message);
+        Assert.Contains("Jwt:Key", error.Message);
+        Assert.False(File.Exists(Path.Combine(app.DataDirectory, "luffy.db")));
+    }
+}
+
+public sealed class EmbeddedGarnetTests
+{
+    [Fact]
+    public async Task Cart_survives_a_restart_of_the_embedded_server()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "luffy-tests", Guid.NewGuid().ToString("N"));
+        var keys = new RedisKeys("luffy:");
+        try
+        {
+            using (var garnet = new EmbeddedGarnet(directory, NullLoggerFactory.Instance))
+            await using (var redis = await ConnectionMultiplexer.ConnectAsync(garnet.Endpoint))
+            {
+                var cart = new CartStore(redis, keys);
+                await cart.AddAsync(7, 101, 90);
+                await cart.AddAsync(7, 102, 0);
+                await cart.SetSelectedAsync(7, 102, false);
+            }
+
+            using (var garnet = new EmbeddedGarnet(directory, NullLoggerFactory.Instance))
+            await using (var redis = await ConnectionMultiplexer.ConnectAsync(garnet.Endpoint))
+            {
+                var items = await new CartStore(redis, keys).GetAsync(7);
+                Assert.Equal([new CartItem(101, 90, true), new CartItem(102, 0, false)], items);
+            }
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+}

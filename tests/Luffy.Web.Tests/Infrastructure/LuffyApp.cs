@@ -1,0 +1,213 @@
+using System.Net.Http.Headers;
+using Luffy.Domain.Catalog;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using Npgsql;
+
+namespace Luffy.Web.Tests.Infrastructure;
+
+/// <summary>
+/// The app in-process over a real database and a real Redis: SQLite + embedded Garnet always,
+/// PostgreSQL + redis-server when <c>LUFFY_TEST_POSTGRES</c> / <c>LUFFY_TEST_REDIS</c> name them.
+/// Each instance has its own data directory, database and key prefix; the clock is fake.
+/// </summary>
+public abstract class LuffyApp : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public static readonly DateTimeOffset Epoch = new(2026, 12, 1, 4, 0, 0, TimeSpan.Zero);
+
+    private int _sequence;
+
+    public FakeTimeProvider Clock { get; } = new(Epoch);
+
+    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "luffy-tests", Guid.NewGuid().ToString("N"));
+
+    /// <summary>Why this backend cannot run here, or null.</summary>
+    public virtual string? Unavailable => null;
+
+    protected virtual IEnumerable<KeyValuePair<string, string?>> Settings() =>
+    [
+        new("Luffy:DataDirectory", DataDirectory),
+        new("Luffy:SeedDemoData", "false"),
+        new("Luffy:SqlCountHeader", "true"),
+        new("LoginThrottle:PerUsername", "1000"),
+        new("LoginThrottle:PerClient", "100000"),
+    ];
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in Settings())
+            builder.UseSetting(key, value);
+        builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
+        builder.ConfigureLogging(logging => logging.AddProvider(new ErrorLogProvider()));
+    }
+
+    public virtual ValueTask InitializeAsync()
+    {
+        if (Unavailable is null)
+            _ = Server; // starts the host: migrations run here
+        return ValueTask.CompletedTask;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+        GC.SuppressFinalize(this);
+    }
+
+    private void RequireAvailable() => Assert.SkipWhen(Unavailable is not null, Unavailable ?? "");
+
+    public HttpClient Anonymous()
+    {
+        RequireAvailable();
+        return CreateClient();
+    }
+
+    public string UniqueName(string prefix = "u") => $"{prefix}{Interlocked.Increment(ref _sequence)}_{Guid.NewGuid().ToString("N")[..6]}";
+
+    /// <summary>Registers a fresh student and returns a client that sends its token as the tutorial does (<c>jwt …</c>).</summary>
+    public async Task<UserClient> StudentAsync(long credit = 0)
+    {
+        var client = Anonymous();
+        var username = UniqueName();
+        var register = await client.PostAsJsonAsync("/users/register/", new { username, password = "secret123" });
+        Assert.Equal(HttpStatusCode.Created, register.StatusCode);
+        var login = await (await client.PostAsJsonAsync("/users/login/", new { username, password = "secret123" }))
+            .Content.ReadFromJsonAsync<JsonElement>();
+        var id = login.GetProperty("id").GetInt32();
+        if (credit > 0)
+            await WithDbAsync(db => db.Users.Where(u => u.Id == id).ExecuteUpdateAsync(u => u.SetProperty(x => x.Credit, credit)));
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("jwt", login.GetProperty("token").GetString());
+        return new UserClient(client, id, username);
+    }
+
+    public async Task WithDbAsync(Func<LuffyDbContext, Task> action)
+    {
+        RequireAvailable();
+        await using var scope = Services.CreateAsyncScope();
+        await action(scope.ServiceProvider.GetRequiredService<LuffyDbContext>());
+    }
+
+    public async Task<T> WithDbAsync<T>(Func<LuffyDbContext, Task<T>> action)
+    {
+        RequireAvailable();
+        await using var scope = Services.CreateAsyncScope();
+        return await action(scope.ServiceProvider.GetRequiredService<LuffyDbContext>());
+    }
+
+    /// <summary>
+    /// Adds a course priced <paramref name="yuan"/> (permanent) with 30/90/180-day options at 40/70/85 %,
+    /// optionally under a policy <paramref name="policy"/> (type name, formula) active around the fake now.
+    /// </summary>
+    public Task<Course> CourseAsync(decimal yuan = 100m, (string Name, string Sale, decimal Condition)? policy = null, bool onSale = true) =>
+        WithDbAsync(async db =>
+        {
+            var category = await db.CourseCategories.FirstOrDefaultAsync() ?? new CourseCategory { Name = "测试" };
+            var price = Money.FromYuan(yuan);
+            var course = new Course
+            {
+                Name = UniqueName("课程"),
+                Category = category,
+                CourseImg = "/media/covers/test.svg",
+                Price = price.Fen,
+                IsOnSale = onSale,
+                CreatedAt = Clock.GetUtcNow().UtcDateTime,
+                Expires = new[] { 30, 90, 180 }.Select((days, i) => new CourseExpire
+                {
+                    ExpireTime = days,
+                    ExpireText = Validity.DefaultText(days),
+                    Price = price.Times(new[] { 0.4m, 0.7m, 0.85m }[i]).Fen,
+                }).ToList(),
+                Chapters =
+                [
+                    new CourseChapter
+                    {
+                        Chapter = 1, Name = "第一章",
+                        Lessons =
+                        [
+                            new CourseLesson { Lesson = 1, Name = "试看", FreeTrail = true },
+                            new CourseLesson { Lesson = 2, Name = "正课" },
+                        ],
+                    },
+                ],
+            };
+            if (policy is { } p)
+            {
+                var now = Clock.GetUtcNow().UtcDateTime;
+                course.PriceDiscounts.Add(new CoursePriceDiscount
+                {
+                    Activity = new Activity { Name = "活动", StartTime = now.AddHours(-1), EndTime = now.AddDays(1) },
+                    Discount = new Discount { DiscountType = new DiscountType { Name = p.Name }, Sale = p.Sale, Condition = Money.FromYuan(p.Condition).Fen },
+                });
+            }
+            db.Courses.Add(course);
+            await db.SaveChangesAsync();
+            return course;
+        });
+}
+
+public sealed record UserClient(HttpClient Http, int Id, string Username);
+
+/// <summary>SQLite in the data directory and the embedded Garnet server: the default, always run.</summary>
+public sealed class SqliteGarnetApp : LuffyApp;
+
+/// <summary>PostgreSQL and redis-server, as in production; skipped where the environment does not name them.</summary>
+public sealed class PostgresRedisApp : LuffyApp
+{
+    private static readonly string? ServerConnection = Environment.GetEnvironmentVariable("LUFFY_TEST_POSTGRES");
+    private static readonly string? RedisConfiguration = Environment.GetEnvironmentVariable("LUFFY_TEST_REDIS");
+    private readonly string _database = $"luffy_test_{Guid.NewGuid():N}";
+
+    public override string? Unavailable =>
+        string.IsNullOrWhiteSpace(ServerConnection) || string.IsNullOrWhiteSpace(RedisConfiguration)
+            ? "LUFFY_TEST_POSTGRES and LUFFY_TEST_REDIS are not both set: the PostgreSQL/Redis backend is not tested here"
+            : null;
+
+    private string DatabaseConnection => new NpgsqlConnectionStringBuilder(ServerConnection) { Database = _database }.ToString();
+
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
+        base.Settings().Concat(
+        [
+            new("Database:Provider", "Postgres"),
+            new("Database:ConnectionString", DatabaseConnection),
+            new("Redis:Configuration", RedisConfiguration),
+            new("Redis:KeyPrefix", $"test:{_database}:"),
+        ]);
+
+    public override async ValueTask InitializeAsync()
+    {
+        if (Unavailable is null)
+        {
+            await using var connection = new NpgsqlConnection(ServerConnection);
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{_database}\"", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+        await base.InitializeAsync();
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (Unavailable is null)
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var connection = new NpgsqlConnection(ServerConnection);
+            await connection.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)", connection);
+            await drop.ExecuteNonQueryAsync();
+        }
+    }
+}
