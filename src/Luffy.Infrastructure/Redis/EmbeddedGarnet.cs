@@ -33,7 +33,7 @@ public sealed partial class EmbeddedGarnet : IDisposable
             "--recover",
             "--memory", "256m",
             "--index", "16m",
-        ], loggerFactory);
+        ], new WarningsOnly(loggerFactory));
         _server.Start();
         LogStarted(loggerFactory.CreateLogger<EmbeddedGarnet>(), Endpoint, directory);
     }
@@ -46,6 +46,27 @@ public sealed partial class EmbeddedGarnet : IDisposable
     }
 
     public void Dispose() => _server.Dispose();
+
+    /// <summary>Garnet is chatty at Information; the app hears its warnings and errors.</summary>
+    private sealed class WarningsOnly(ILoggerFactory inner) : ILoggerFactory
+    {
+        public ILogger CreateLogger(string categoryName) => new Filtered(inner.CreateLogger(categoryName));
+        public void AddProvider(ILoggerProvider provider) => inner.AddProvider(provider);
+        public void Dispose()
+        {
+        }
+
+        private sealed class Filtered(ILogger inner) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => inner.BeginScope(state);
+            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning && inner.IsEnabled(logLevel);
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                if (IsEnabled(logLevel))
+                    inner.Log(logLevel, eventId, state, exception, formatter);
+            }
+        }
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Embedded Garnet listening on {Endpoint}, append-only file in {Directory}")]
     private static partial void LogStarted(ILogger logger, string endpoint, string directory);

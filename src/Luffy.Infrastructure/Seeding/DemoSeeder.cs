@@ -154,6 +154,6 @@ public sealed partial class DemoSeeder(LuffyDbContext db, IPasswordHasher<User> 
             """);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Seeded demo data: {Courses} courses. Log in as student '{Student}' / '{StudentPassword}' or admin '{Admin}' / '{AdminPassword}' (embedded mode only).")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Seeded demo data: {Courses} courses. Log in as student '{Student}' / '{StudentPassword}' or admin '{Admin}' / '{AdminPassword}' (embedded mode only).")]
     private static partial void LogSeeded(ILogger logger, int courses, string student, string studentPassword, string admin, string adminPassword);
 }

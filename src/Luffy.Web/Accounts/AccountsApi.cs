@@ -20,6 +20,9 @@ public static class AccountsApi
 {
     public const string UsernameTaken = "用户名已存在";
 
+    private static readonly User NobodyUser = new() { Username = "", PasswordHash = "" };
+    private static readonly string NobodyHash = new PasswordHasher<User>().HashPassword(NobodyUser, Guid.NewGuid().ToString());
+
     public static WebApplicationBuilder AddAccounts(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -106,9 +109,8 @@ public static class AccountsApi
             return TypedResults.Json(new ApiMessage("登录尝试过于频繁，请稍后再试"), statusCode: StatusCodes.Status429TooManyRequests);
 
         var user = await s.Db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Username == request.Username || u.Mobile == request.Username);
-        var verdict = user is null
-            ? PasswordVerificationResult.Failed
-            : s.Hasher.VerifyHashedPassword(user, user.PasswordHash, request.Password);
+        // An unknown name costs the same hashing as a wrong password, so timing does not tell which names exist.
+        var verdict = s.Hasher.VerifyHashedPassword(user ?? NobodyUser, user?.PasswordHash ?? NobodyHash, request.Password);
         if (user is null || verdict == PasswordVerificationResult.Failed)
             return ApiErrors.BadRequest("用户名或密码错误");
 

@@ -17,6 +17,9 @@ public static class ApplicationServices
     {
         var services = builder.Services;
         var configuration = builder.Configuration;
+        // Defaults in code: `dotnet run` keeps the caller's directory, where no appsettings.json is looked for.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
 
         var luffy = configuration.GetSection(LuffyOptions.Section).Get<LuffyOptions>() ?? new();
         services.AddOptions<LuffyOptions>().BindConfiguration(LuffyOptions.Section).ValidateOnStart();
