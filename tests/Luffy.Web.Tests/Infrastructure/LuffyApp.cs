@@ -163,32 +163,37 @@ public sealed record UserClient(HttpClient Http, int Id, string Username);
 /// <summary>SQLite in the data directory and the embedded Garnet server: the default, always run.</summary>
 public sealed class SqliteGarnetApp : LuffyApp;
 
-/// <summary>PostgreSQL and redis-server, as in production; skipped where the environment does not name them.</summary>
+/// <summary>
+/// PostgreSQL and redis-server, as in production: each where the environment names it
+/// (<c>LUFFY_TEST_POSTGRES</c>, <c>LUFFY_TEST_REDIS</c>), the embedded default for the other; skipped when neither is named.
+/// </summary>
 public sealed class PostgresRedisApp : LuffyApp
 {
-    private static readonly string? ServerConnection = Environment.GetEnvironmentVariable("LUFFY_TEST_POSTGRES");
-    private static readonly string? RedisConfiguration = Environment.GetEnvironmentVariable("LUFFY_TEST_REDIS");
+    private static readonly string? ServerConnection = Setting("LUFFY_TEST_POSTGRES");
+    private static readonly string? RedisConfiguration = Setting("LUFFY_TEST_REDIS");
     private readonly string _database = $"luffy_test_{Guid.NewGuid():N}";
 
-    public override string? Unavailable =>
-        string.IsNullOrWhiteSpace(ServerConnection) || string.IsNullOrWhiteSpace(RedisConfiguration)
-            ? "LUFFY_TEST_POSTGRES and LUFFY_TEST_REDIS are not both set: the PostgreSQL/Redis backend is not tested here"
-            : null;
+    private static string? Setting(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
+
+    public override string? Unavailable => ServerConnection is null && RedisConfiguration is null
+        ? "neither LUFFY_TEST_POSTGRES nor LUFFY_TEST_REDIS is set: the PostgreSQL/Redis backends are not tested here"
+        : null;
 
     private string DatabaseConnection => new NpgsqlConnectionStringBuilder(ServerConnection) { Database = _database }.ToString();
 
-    protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
-        base.Settings().Concat(
-        [
-            new("Database:Provider", "Postgres"),
-            new("Database:ConnectionString", DatabaseConnection),
-            new("Redis:Configuration", RedisConfiguration),
-            new("Redis:KeyPrefix", $"test:{_database}:"),
-        ]);
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings()
+    {
+        var settings = base.Settings().ToList();
+        if (ServerConnection is not null)
+            settings.AddRange([new("Database:Provider", "Postgres"), new("Database:ConnectionString", DatabaseConnection)]);
+        if (RedisConfiguration is not null)
+            settings.AddRange([new("Redis:Configuration", RedisConfiguration), new("Redis:KeyPrefix", $"test:{_database}:")]);
+        return settings;
+    }
 
     public override async ValueTask InitializeAsync()
     {
-        if (Unavailable is null)
+        if (ServerConnection is not null)
         {
             await using var connection = new NpgsqlConnection(ServerConnection);
             await connection.OpenAsync();
@@ -201,7 +206,7 @@ public sealed class PostgresRedisApp : LuffyApp
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        if (Unavailable is null)
+        if (ServerConnection is not null)
         {
             NpgsqlConnection.ClearAllPools();
             await using var connection = new NpgsqlConnection(ServerConnection);
