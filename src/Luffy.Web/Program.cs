@@ -1,12 +1,15 @@
 using Luffy.Web.Accounts;
 using Luffy.Web.Cart;
 using Luffy.Web.Catalog;
+using Luffy.Web.Coupons;
 using Luffy.Web.Extensions;
 using Luffy.Web.Health;
+using Luffy.Web.Orders;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddApplicationServices();
+builder.AddOrders();
 
 var app = builder.Build();
 
@@ -15,6 +18,9 @@ app.UseApplicationPipeline();
 app.MapAccountsApi();
 app.MapCatalogApi();
 app.MapCartApi();
+app.MapCouponsApi();
+app.MapCreditsApi();
+app.MapOrdersApi();
 app.MapLuffyHealth();
 
 await app.InitializeAsync();

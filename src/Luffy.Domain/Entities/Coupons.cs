@@ -22,5 +22,8 @@ public sealed class UserCoupon
     public int CouponId { get; set; }
     public Coupon? Coupon { get; set; }
     public DateTime StartTime { get; set; }
+    /// <summary>Taken by an order (paid, or unpaid and holding it); released when that order is cancelled.</summary>
     public bool IsUse { get; set; }
+    /// <summary>The order that holds or used it.</summary>
+    public long? OrderId { get; set; }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Luffy.Infrastructure.Data;
@@ -10,19 +11,21 @@ public static class DatabaseRegistration
     {
         // Single queries on purpose: the joins are small and "one SQL query per request" is a goal.
         services.AddSingleton<SqlCommandCounter>();
+        // Every registered interceptor joins: the command counter here, fault injection in the tests.
+        services.AddSingleton<IInterceptor>(sp => sp.GetRequiredService<SqlCommandCounter>());
         switch (options.Provider)
         {
             case DatabaseProvider.Postgres:
                 services.AddDbContextPool<LuffyDbContext, NpgsqlLuffyDbContext>((sp, o) => o
                     .UseNpgsql(options.ConnectionString, n => n.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery))
-                    .AddInterceptors(sp.GetRequiredService<SqlCommandCounter>()));
+                    .AddInterceptors(sp.GetServices<IInterceptor>()));
                 break;
             default:
                 var connectionString = options.ConnectionString
                     ?? new SqliteConnectionStringBuilder { DataSource = Path.Combine(dataDirectory, "luffy.db"), Pooling = true }.ToString();
                 services.AddDbContextPool<LuffyDbContext, SqliteLuffyDbContext>((sp, o) => o
                     .UseSqlite(connectionString, n => n.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery))
-                    .AddInterceptors(sp.GetRequiredService<SqlCommandCounter>()));
+                    .AddInterceptors(sp.GetServices<IInterceptor>()));
                 break;
         }
         return services;

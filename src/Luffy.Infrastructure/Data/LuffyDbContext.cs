@@ -24,6 +24,10 @@ public abstract class LuffyDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<CoursePriceDiscount> CoursePriceDiscounts => Set<CoursePriceDiscount>();
     public DbSet<Coupon> Coupons => Set<Coupon>();
     public DbSet<UserCoupon> UserCoupons => Set<UserCoupon>();
+    public DbSet<Order> Orders => Set<Order>();
+    public DbSet<OrderDetail> OrderDetails => Set<OrderDetail>();
+    public DbSet<UserCourse> UserCourses => Set<UserCourse>();
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
@@ -98,6 +102,37 @@ public abstract class LuffyDbContext(DbContextOptions options) : DbContext(optio
             e.HasIndex(u => u.UserId);
             e.HasOne<User>().WithMany().HasForeignKey(u => u.UserId);
             e.HasOne(u => u.Coupon).WithMany().HasForeignKey(u => u.CouponId);
+            e.HasIndex(u => u.OrderId);
+        });
+        model.Entity<Order>(e =>
+        {
+            e.ToTable("ly_order");
+            e.HasIndex(o => o.OrderNumber).IsUnique();
+            // "My orders" newest first, and the auto-cancel scan.
+            e.HasIndex(o => new { o.UserId, o.CreatedAt });
+            e.HasIndex(o => new { o.OrderStatus, o.CreatedAt });
+            e.Property(o => o.OrderNumber).HasMaxLength(32);
+            e.HasOne<User>().WithMany().HasForeignKey(o => o.UserId);
+            e.HasMany(o => o.Details).WithOne().HasForeignKey(d => d.OrderId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<OrderDetail>(e =>
+        {
+            e.ToTable("ly_order_detail");
+            // The course may be deleted later; the detail keeps its name and price.
+            e.HasIndex(d => d.CourseId);
+        });
+        model.Entity<UserCourse>(e =>
+        {
+            e.ToTable("ly_user_course");
+            e.HasIndex(u => new { u.UserId, u.CourseId }).IsUnique();
+            e.HasOne<User>().WithMany().HasForeignKey(u => u.UserId);
+        });
+        model.Entity<IdempotencyRecord>(e =>
+        {
+            e.ToTable("ly_idempotency");
+            e.HasIndex(r => new { r.UserId, r.Key }).IsUnique();
+            e.Property(r => r.Key).HasMaxLength(128);
+            e.Property(r => r.ResponseBody).HasMaxLength(65536);
         });
 
         foreach (var entity in model.Model.GetEntityTypes())

@@ -424,6 +424,189 @@ namespace Luffy.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("ly_discount_type", (string)null);
                 });
 
+            modelBuilder.Entity("Luffy.Domain.Entities.IdempotencyRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("key");
+
+                    b.Property<string>("RequestHash")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("request_hash");
+
+                    b.Property<string>("ResponseBody")
+                        .IsRequired()
+                        .HasMaxLength(65536)
+                        .HasColumnType("character varying(65536)")
+                        .HasColumnName("response_body");
+
+                    b.Property<int>("StatusCode")
+                        .HasColumnType("integer")
+                        .HasColumnName("status_code");
+
+                    b.Property<int>("UserId")
+                        .HasColumnType("integer")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "Key")
+                        .IsUnique();
+
+                    b.ToTable("ly_idempotency", (string)null);
+                });
+
+            modelBuilder.Entity("Luffy.Domain.Entities.Order", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Coupon")
+                        .HasColumnType("integer")
+                        .HasColumnName("coupon");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("Credit")
+                        .HasColumnType("bigint")
+                        .HasColumnName("credit");
+
+                    b.Property<string>("OrderNumber")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("order_number");
+
+                    b.Property<int>("OrderStatus")
+                        .HasColumnType("integer")
+                        .HasColumnName("order_status");
+
+                    b.Property<string>("OrderTitle")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("order_title");
+
+                    b.Property<DateTime?>("PayTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("pay_time");
+
+                    b.Property<int>("PayType")
+                        .HasColumnType("integer")
+                        .HasColumnName("pay_type");
+
+                    b.Property<long>("RealPrice")
+                        .HasColumnType("bigint")
+                        .HasColumnName("real_price");
+
+                    b.Property<long>("TotalPrice")
+                        .HasColumnType("bigint")
+                        .HasColumnName("total_price");
+
+                    b.Property<string>("TradeNo")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("trade_no");
+
+                    b.Property<int>("UserId")
+                        .HasColumnType("integer")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrderNumber")
+                        .IsUnique();
+
+                    b.HasIndex("OrderStatus", "CreatedAt");
+
+                    b.HasIndex("UserId", "CreatedAt");
+
+                    b.ToTable("ly_order", (string)null);
+                });
+
+            modelBuilder.Entity("Luffy.Domain.Entities.OrderDetail", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("CourseId")
+                        .HasColumnType("integer")
+                        .HasColumnName("course_id");
+
+                    b.Property<string>("CourseImg")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("course_img");
+
+                    b.Property<string>("CourseName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("course_name");
+
+                    b.Property<string>("DiscountName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("discount_name");
+
+                    b.Property<int>("Expire")
+                        .HasColumnType("integer")
+                        .HasColumnName("expire");
+
+                    b.Property<string>("ExpireText")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("expire_text");
+
+                    b.Property<long>("OrderId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("order_id");
+
+                    b.Property<long>("Price")
+                        .HasColumnType("bigint")
+                        .HasColumnName("price");
+
+                    b.Property<long>("RealPrice")
+                        .HasColumnType("bigint")
+                        .HasColumnName("real_price");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CourseId");
+
+                    b.HasIndex("OrderId");
+
+                    b.ToTable("ly_order_detail", (string)null);
+                });
+
             modelBuilder.Entity("Luffy.Domain.Entities.User", b =>
                 {
                     b.Property<int>("Id")
@@ -490,6 +673,10 @@ namespace Luffy.Infrastructure.Data.Migrations.Postgres
                         .HasColumnType("boolean")
                         .HasColumnName("is_use");
 
+                    b.Property<long?>("OrderId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("order_id");
+
                     b.Property<DateTime>("StartTime")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("start_time");
@@ -502,9 +689,53 @@ namespace Luffy.Infrastructure.Data.Migrations.Postgres
 
                     b.HasIndex("CouponId");
 
+                    b.HasIndex("OrderId");
+
                     b.HasIndex("UserId");
 
                     b.ToTable("ly_user_coupon", (string)null);
+                });
+
+            modelBuilder.Entity("Luffy.Domain.Entities.UserCourse", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("BuyNumber")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("buy_number");
+
+                    b.Property<int>("BuyType")
+                        .HasColumnType("integer")
+                        .HasColumnName("buy_type");
+
+                    b.Property<int>("CourseId")
+                        .HasColumnType("integer")
+                        .HasColumnName("course_id");
+
+                    b.Property<DateTime?>("OutTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("out_time");
+
+                    b.Property<DateTime?>("PayTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("pay_time");
+
+                    b.Property<int>("UserId")
+                        .HasColumnType("integer")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "CourseId")
+                        .IsUnique();
+
+                    b.ToTable("ly_user_course", (string)null);
                 });
 
             modelBuilder.Entity("Luffy.Domain.Entities.Course", b =>
@@ -590,6 +821,24 @@ namespace Luffy.Infrastructure.Data.Migrations.Postgres
                     b.Navigation("DiscountType");
                 });
 
+            modelBuilder.Entity("Luffy.Domain.Entities.Order", b =>
+                {
+                    b.HasOne("Luffy.Domain.Entities.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Luffy.Domain.Entities.OrderDetail", b =>
+                {
+                    b.HasOne("Luffy.Domain.Entities.Order", null)
+                        .WithMany("Details")
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Luffy.Domain.Entities.UserCoupon", b =>
                 {
                     b.HasOne("Luffy.Domain.Entities.Coupon", "Coupon")
@@ -607,6 +856,15 @@ namespace Luffy.Infrastructure.Data.Migrations.Postgres
                     b.Navigation("Coupon");
                 });
 
+            modelBuilder.Entity("Luffy.Domain.Entities.UserCourse", b =>
+                {
+                    b.HasOne("Luffy.Domain.Entities.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Luffy.Domain.Entities.Course", b =>
                 {
                     b.Navigation("Chapters");
@@ -619,6 +877,11 @@ namespace Luffy.Infrastructure.Data.Migrations.Postgres
             modelBuilder.Entity("Luffy.Domain.Entities.CourseChapter", b =>
                 {
                     b.Navigation("Lessons");
+                });
+
+            modelBuilder.Entity("Luffy.Domain.Entities.Order", b =>
+                {
+                    b.Navigation("Details");
                 });
 #pragma warning restore 612, 618
         }

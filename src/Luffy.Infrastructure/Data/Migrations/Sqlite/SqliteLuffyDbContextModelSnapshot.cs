@@ -397,6 +397,183 @@ namespace Luffy.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("ly_discount_type", (string)null);
                 });
 
+            modelBuilder.Entity("Luffy.Domain.Entities.IdempotencyRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key");
+
+                    b.Property<string>("RequestHash")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("request_hash");
+
+                    b.Property<string>("ResponseBody")
+                        .IsRequired()
+                        .HasMaxLength(65536)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("response_body");
+
+                    b.Property<int>("StatusCode")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("status_code");
+
+                    b.Property<int>("UserId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "Key")
+                        .IsUnique();
+
+                    b.ToTable("ly_idempotency", (string)null);
+                });
+
+            modelBuilder.Entity("Luffy.Domain.Entities.Order", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Coupon")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("coupon");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("Credit")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("credit");
+
+                    b.Property<string>("OrderNumber")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_number");
+
+                    b.Property<int>("OrderStatus")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("order_status");
+
+                    b.Property<string>("OrderTitle")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_title");
+
+                    b.Property<DateTime?>("PayTime")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pay_time");
+
+                    b.Property<int>("PayType")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("pay_type");
+
+                    b.Property<long>("RealPrice")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("real_price");
+
+                    b.Property<long>("TotalPrice")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("total_price");
+
+                    b.Property<string>("TradeNo")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("trade_no");
+
+                    b.Property<int>("UserId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrderNumber")
+                        .IsUnique();
+
+                    b.HasIndex("OrderStatus", "CreatedAt");
+
+                    b.HasIndex("UserId", "CreatedAt");
+
+                    b.ToTable("ly_order", (string)null);
+                });
+
+            modelBuilder.Entity("Luffy.Domain.Entities.OrderDetail", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("CourseId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("course_id");
+
+                    b.Property<string>("CourseImg")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("course_img");
+
+                    b.Property<string>("CourseName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("course_name");
+
+                    b.Property<string>("DiscountName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("discount_name");
+
+                    b.Property<int>("Expire")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expire");
+
+                    b.Property<string>("ExpireText")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("expire_text");
+
+                    b.Property<long>("OrderId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("order_id");
+
+                    b.Property<long>("Price")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("price");
+
+                    b.Property<long>("RealPrice")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("real_price");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CourseId");
+
+                    b.HasIndex("OrderId");
+
+                    b.ToTable("ly_order_detail", (string)null);
+                });
+
             modelBuilder.Entity("Luffy.Domain.Entities.User", b =>
                 {
                     b.Property<int>("Id")
@@ -459,6 +636,10 @@ namespace Luffy.Infrastructure.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("is_use");
 
+                    b.Property<long?>("OrderId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("order_id");
+
                     b.Property<DateTime>("StartTime")
                         .HasColumnType("TEXT")
                         .HasColumnName("start_time");
@@ -471,9 +652,51 @@ namespace Luffy.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasIndex("CouponId");
 
+                    b.HasIndex("OrderId");
+
                     b.HasIndex("UserId");
 
                     b.ToTable("ly_user_coupon", (string)null);
+                });
+
+            modelBuilder.Entity("Luffy.Domain.Entities.UserCourse", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("BuyNumber")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("buy_number");
+
+                    b.Property<int>("BuyType")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("buy_type");
+
+                    b.Property<int>("CourseId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("course_id");
+
+                    b.Property<DateTime?>("OutTime")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("out_time");
+
+                    b.Property<DateTime?>("PayTime")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pay_time");
+
+                    b.Property<int>("UserId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "CourseId")
+                        .IsUnique();
+
+                    b.ToTable("ly_user_course", (string)null);
                 });
 
             modelBuilder.Entity("Luffy.Domain.Entities.Course", b =>
@@ -559,6 +782,24 @@ namespace Luffy.Infrastructure.Data.Migrations.Sqlite
                     b.Navigation("DiscountType");
                 });
 
+            modelBuilder.Entity("Luffy.Domain.Entities.Order", b =>
+                {
+                    b.HasOne("Luffy.Domain.Entities.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Luffy.Domain.Entities.OrderDetail", b =>
+                {
+                    b.HasOne("Luffy.Domain.Entities.Order", null)
+                        .WithMany("Details")
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Luffy.Domain.Entities.UserCoupon", b =>
                 {
                     b.HasOne("Luffy.Domain.Entities.Coupon", "Coupon")
@@ -576,6 +817,15 @@ namespace Luffy.Infrastructure.Data.Migrations.Sqlite
                     b.Navigation("Coupon");
                 });
 
+            modelBuilder.Entity("Luffy.Domain.Entities.UserCourse", b =>
+                {
+                    b.HasOne("Luffy.Domain.Entities.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Luffy.Domain.Entities.Course", b =>
                 {
                     b.Navigation("Chapters");
@@ -588,6 +838,11 @@ namespace Luffy.Infrastructure.Data.Migrations.Sqlite
             modelBuilder.Entity("Luffy.Domain.Entities.CourseChapter", b =>
                 {
                     b.Navigation("Lessons");
+                });
+
+            modelBuilder.Entity("Luffy.Domain.Entities.Order", b =>
+                {
+                    b.Navigation("Details");
                 });
 #pragma warning restore 612, 618
         }

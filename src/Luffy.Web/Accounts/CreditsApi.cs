@@ -1,0 +1,34 @@
+using Luffy.Web.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Luffy.Web.Accounts;
+
+public sealed record CreditEntryDto(long Delta, long BalanceAfter, string Reason, string? OrderNumber, DateTime CreatedAt);
+
+public sealed record CreditStatement(long Credit, int CreditsPerYuan, IReadOnlyList<CreditEntryDto> History);
+
+public static class CreditsApi
+{
+    public const int HistoryLength = 100;
+
+    public static IEndpointRouteBuilder MapCreditsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/users/credit/", Statement).WithTags("Accounts").RequireAuthorization();
+        return app;
+    }
+
+    /// <summary>The balance, the rate and the latest ledger rows, newest first.</summary>
+    public static async Task<Ok<CreditStatement>> Statement(HttpContext http, LuffyDbContext db, IOptions<LuffyOptions> options)
+    {
+        var userId = http.User.UserId();
+        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
+            .Select(u => new
+            {
+                u.Credit,
+                History = db.CreditEntries.Where(e => e.UserId == userId).OrderByDescending(e => e.Id).Take(HistoryLength)
+                    .Select(e => new CreditEntryDto(e.Delta, e.BalanceAfter, e.Reason, e.OrderNumber, e.CreatedAt)).ToList(),
+            })
+            .SingleAsync();
+        return TypedResults.Ok(new CreditStatement(user.Credit, options.Value.CreditsPerYuan, user.History));
+    }
+}

@@ -1,0 +1,53 @@
+using Luffy.Domain.Orders;
+using Microsoft.Extensions.Options;
+
+namespace Luffy.Web.Orders;
+
+/// <summary>
+/// Cancels unpaid orders older than <see cref="OrderOptions.CancelAfter"/> (status 3, 超时取消), releasing their
+/// coupons and credits. Safe on several instances at once: each cancellation is guarded by the order's status.
+/// </summary>
+public sealed partial class AutoCancelJob(IServiceScopeFactory scopes, TimeProvider clock, IOptions<OrderOptions> options, ILogger<AutoCancelJob> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.CancelCheckInterval, clock);
+        do
+        {
+            try
+            {
+                await RunOnceAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogFailed(logger, e);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>One pass: returns how many orders this pass cancelled.</summary>
+    public async Task<int> RunOnceAsync(CancellationToken cancellationToken = default)
+    {
+        var deadline = clock.GetUtcNow().UtcDateTime - options.Value.CancelAfter;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LuffyDbContext>();
+        var due = await db.Orders.AsNoTracking()
+            .Where(o => o.OrderStatus == OrderStatus.Unpaid && o.CreatedAt <= deadline)
+            .OrderBy(o => o.CreatedAt)
+            .Select(o => o.Id)
+            .Take(options.Value.CancelBatchSize)
+            .ToListAsync(cancellationToken);
+
+        var cancellation = scope.ServiceProvider.GetRequiredService<OrderCancellation>();
+        var cancelled = 0;
+        foreach (var id in due)
+            if (await cancellation.CancelAsync(id, OrderStatus.TimedOut))
+                cancelled++;
+        return cancelled;
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Auto-cancel pass failed; the next tick tries again")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,235 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Luffy.Domain.Coupons;
+using Luffy.Domain.Orders;
+using Luffy.Infrastructure.Cart;
+using Luffy.Infrastructure.Catalog;
+using Luffy.Web.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Luffy.Web.Orders;
+
+/// <summary>The outcome of placing an order: the status code and the body the client gets (and a retry gets again).</summary>
+public sealed record CheckoutResult(int StatusCode, object Body)
+{
+    public static CheckoutResult Refused(string message) => new(StatusCodes.Status400BadRequest, new ApiMessage(message));
+}
+
+/// <summary>
+/// Creates an order from the selected cart items: validates everything first, then writes the order, its lines,
+/// the coupon hold, the credit debit with its ledger row (and, for 0 yuan, the purchases) in ONE transaction,
+/// and only after the commit takes the items out of the cart.
+/// </summary>
+public sealed partial class CheckoutService(
+    LuffyDbContext db, CartStore cart, TimeProvider clock, IOptions<LuffyOptions> luffy,
+    IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, ILogger<CheckoutService> logger)
+{
+    private const int NumberAttempts = 5;
+
+    public async Task<CheckoutResult> CreateAsync(int userId, CreateOrderRequest request, string? idempotencyKey)
+    {
+        if (request.PayType is not ((int)PayType.Alipay or (int)PayType.WeChat))
+            return CheckoutResult.Refused("pay_type 应为 1（支付宝）或 2（微信支付）");
+        if (request.PayType == (int)PayType.WeChat)
+            return CheckoutResult.Refused("暂不支持微信支付");
+        var couponId = request.Coupon ?? 0;
+        var credits = request.Credit ?? 0;
+        if (couponId < 0)
+            return CheckoutResult.Refused(CouponRules.Unusable);
+        if (credits < 0)
+            return CheckoutResult.Refused("贝里数量不能为负数");
+
+        var requestHash = Hash(request);
+        if (idempotencyKey is not null)
+        {
+            if (idempotencyKey.Length is 0 or > 128)
+                return CheckoutResult.Refused("Idempotency-Key 应为 1 到 128 个字符");
+            if (await ReplayAsync(userId, idempotencyKey, requestHash) is { } replay)
+                return replay;
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var items = await cart.GetSelectedAsync(userId);
+        if (items.Count == 0)
+            return CheckoutResult.Refused("请先在购物车中勾选要购买的课程");
+
+        var courses = await CourseOffers.LoadAsync(db, items.Select(i => i.CourseId).ToList(), now);
+        var lines = new List<(CourseOffer Course, ExpireOption Option, Domain.Pricing.PriceQuote Quote)>(items.Count);
+        foreach (var item in items)
+        {
+            if (!courses.TryGetValue(item.CourseId, out var course))
+                return CheckoutResult.Refused($"购物车中的课程（编号 {item.CourseId}）已不存在，请将它删除");
+            if (!course.IsOnSale)
+                return CheckoutResult.Refused($"课程《{course.Name}》已下架，请从购物车中删除");
+            if (course.Option(item.ExpireTime) is not { } option)
+                return CheckoutResult.Refused($"课程《{course.Name}》所选的有效期已下架，请重新选择");
+            lines.Add((course, option, course.Quote(option, now)));
+        }
+        var priced = lines.Select(l => new PricedLine(l.Quote.Price, l.Quote.RealPrice)).ToList();
+        var total = priced.Aggregate(Money.Zero, (sum, l) => sum + l.RealPrice);
+
+        CouponSale? sale = null;
+        if (couponId != 0)
+        {
+            var coupon = await db.UserCoupons.AsNoTracking().Where(u => u.Id == couponId)
+                .Select(u => new
+                {
+                    u.UserId, u.StartTime, u.IsUse, u.Coupon!.Timer, u.Coupon.Condition, u.Coupon.CouponType, u.Coupon.Sale,
+                    HeldByUnpaid = db.Orders.Any(o => o.Id == u.OrderId && o.OrderStatus == OrderStatus.Unpaid),
+                })
+                .SingleOrDefaultAsync();
+            if (coupon is null)
+                return CheckoutResult.Refused(CouponRules.Unusable);
+            var holding = new CouponHolding(coupon.UserId, coupon.StartTime, coupon.Timer, coupon.IsUse, coupon.HeldByUnpaid, new Money(coupon.Condition));
+            if (CouponRules.WhyUnusable(holding, userId, total, now) is { } reason)
+                return CheckoutResult.Refused(reason);
+            sale = CouponSale.Parse(coupon.CouponType, coupon.Sale);
+        }
+
+        var rate = luffy.Value.CreditsPerYuan;
+        if (credits > 0)
+        {
+            var balance = await db.Users.Where(u => u.Id == userId).Select(u => u.Credit).SingleAsync();
+            var afterCoupon = sale?.Apply(total) ?? total;
+            var max = Credits.MaxFor(afterCoupon, rate, balance);
+            if (credits > max)
+                return CheckoutResult.Refused(credits > balance
+                    ? $"贝里余额不足：当前余额 {balance}，本单最多可使用 {max} 贝里"
+                    : $"本单最多可使用 {max} 贝里");
+        }
+
+        var quote = OrderPricing.Quote(priced, sale, credits, rate);
+        var created = await WriteAsync(userId, lines, quote, couponId, credits, idempotencyKey, requestHash, now);
+        if (created.StatusCode == StatusCodes.Status201Created)
+            await RemoveFromCartAsync(userId, lines.Select(l => l.Course.Id).ToList());
+        return created;
+    }
+
+    private async Task<CheckoutResult> WriteAsync(
+        int userId, List<(CourseOffer Course, ExpireOption Option, Domain.Pricing.PriceQuote Quote)> lines, OrderQuote quote,
+        int couponId, long credits, string? idempotencyKey, string requestHash, DateTime now)
+    {
+        var title = string.Join("、", lines.Select(l => l.Course.Name));
+        if (title.Length > 150)
+            title = title[..149] + "…";
+        var free = quote.RealPrice.IsZero;
+
+        for (var attempt = 1; ; attempt++)
+        {
+            db.ChangeTracker.Clear();
+            var order = new Order
+            {
+                OrderNumber = OrderNumbers.Create(now, userId),
+                UserId = userId,
+                OrderTitle = title,
+                TotalPrice = quote.TotalPrice.Fen,
+                RealPrice = quote.RealPrice.Fen,
+                Coupon = couponId,
+                Credit = credits,
+                PayType = PayType.Alipay,
+                OrderStatus = free ? OrderStatus.Paid : OrderStatus.Unpaid,
+                CreatedAt = now,
+                PayTime = free ? now : null,
+                Details = lines.Select((l, i) => new OrderDetail
+                {
+                    CourseId = l.Course.Id,
+                    CourseName = l.Course.Name,
+                    CourseImg = l.Course.CourseImg,
+                    Expire = l.Option.ExpireTime,
+                    ExpireText = l.Option.ExpireText,
+                    Price = l.Quote.Price.Fen,
+                    RealPrice = quote.LineRealPrices[i].Fen,
+                    DiscountName = l.Quote.DiscountName,
+                }).ToList(),
+            };
+            var body = new OrderCreated(free ? "下单成功，课程已开通" : "下单成功", order.OrderNumber, order.OrderNumber,
+                quote.TotalPrice.Yuan, quote.RealPrice.Yuan, credits, couponId, (int)order.OrderStatus);
+
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            try
+            {
+                db.Orders.Add(order);
+                await db.SaveChangesAsync();
+
+                if (couponId != 0 && await db.UserCoupons
+                        .Where(u => u.Id == couponId && u.UserId == userId && !u.IsUse)
+                        .ExecuteUpdateAsync(u => u.SetProperty(x => x.IsUse, true).SetProperty(x => x.OrderId, order.Id)) != 1)
+                    return CheckoutResult.Refused($"{CouponRules.Unusable}：已被另一个订单使用");
+
+                if (credits > 0)
+                {
+                    if (await db.Users.Where(u => u.Id == userId && u.Credit >= credits)
+                            .ExecuteUpdateAsync(u => u.SetProperty(x => x.Credit, x => x.Credit - credits)) != 1)
+                        return CheckoutResult.Refused("贝里余额不足");
+                    var balance = await db.Users.Where(u => u.Id == userId).Select(u => u.Credit).SingleAsync();
+                    db.CreditEntries.Add(new CreditEntry
+                    {
+                        UserId = userId, Delta = -credits, BalanceAfter = balance, Reason = "下单抵扣", OrderNumber = order.OrderNumber, CreatedAt = now,
+                    });
+                }
+
+                if (free)
+                    await Fulfilment.GrantAsync(db, userId, order, BuyType.Free, now);
+
+                if (idempotencyKey is not null)
+                    db.IdempotencyRecords.Add(new IdempotencyRecord
+                    {
+                        UserId = userId, Key = idempotencyKey, RequestHash = requestHash, StatusCode = StatusCodes.Status201Created,
+                        ResponseBody = JsonSerializer.Serialize(body, json.Value.SerializerOptions), CreatedAt = now,
+                    });
+                await db.SaveChangesAsync();
+                await transaction.CommitAsync();
+                LogCreated(logger, order.OrderNumber, userId, quote.RealPrice.ToString());
+                return new CheckoutResult(StatusCodes.Status201Created, body);
+            }
+            catch (DbUpdateException) when (attempt < NumberAttempts)
+            {
+                await transaction.RollbackAsync();
+                db.ChangeTracker.Clear();
+                // A concurrent request with the same Idempotency-Key committed first: answer as it did.
+                if (idempotencyKey is not null && await ReplayAsync(userId, idempotencyKey, requestHash) is { } replay)
+                    return replay;
+                // The order number collided with another order's: try a new one. Anything else is a real failure.
+                if (!await db.Orders.AnyAsync(o => o.OrderNumber == order.OrderNumber))
+                    throw;
+                LogRetry(logger, order.OrderNumber, attempt);
+            }
+        }
+    }
+
+    private async Task<CheckoutResult?> ReplayAsync(int userId, string key, string requestHash)
+    {
+        var record = await db.IdempotencyRecords.AsNoTracking().SingleOrDefaultAsync(r => r.UserId == userId && r.Key == key);
+        if (record is null)
+            return null;
+        if (record.RequestHash != requestHash)
+            return new CheckoutResult(StatusCodes.Status422UnprocessableEntity, new ApiMessage("这个 Idempotency-Key 已用于另一个请求"));
+        return new CheckoutResult(record.StatusCode, JsonDocument.Parse(record.ResponseBody).RootElement.Clone());
+    }
+
+    private async Task RemoveFromCartAsync(int userId, IReadOnlyCollection<int> courseIds)
+    {
+        try
+        {
+            await cart.RemoveManyAsync(userId, courseIds);
+        }
+        catch (StackExchange.Redis.RedisException e)
+        {
+            // The order is committed; items left in the cart are harmless and the user can remove them.
+            LogCartCleanupFailed(logger, e, userId);
+        }
+    }
+
+    private static string Hash(CreateOrderRequest request) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{request.PayType}|{request.Coupon ?? 0}|{request.Credit ?? 0}")));
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Order {OrderNumber} created by user {UserId}, real price {RealPrice}")]
+    private static partial void LogCreated(ILogger logger, string orderNumber, int userId, string realPrice);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Order number {OrderNumber} is taken (attempt {Attempt}); retrying with a new number")]
+    private static partial void LogRetry(ILogger logger, string orderNumber, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Order created but the cart of user {UserId} could not be cleared")]
+    private static partial void LogCartCleanupFailed(ILogger logger, Exception exception, int userId);
+}

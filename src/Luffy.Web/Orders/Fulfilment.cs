@@ -1,0 +1,28 @@
+using Luffy.Domain.Orders;
+
+namespace Luffy.Web.Orders;
+
+/// <summary>Grants the courses of a paid order: one UserCourse per user and course, extended on repurchase.</summary>
+public static class Fulfilment
+{
+    /// <summary>Adds or extends the purchases; the caller saves, inside its transaction.</summary>
+    public static async Task GrantAsync(LuffyDbContext db, int userId, Order order, BuyType buyType, DateTime now)
+    {
+        var courseIds = order.Details.Select(d => d.CourseId).ToList();
+        var owned = await db.UserCourses.Where(u => u.UserId == userId && courseIds.Contains(u.CourseId)).ToDictionaryAsync(u => u.CourseId);
+        foreach (var detail in order.Details)
+        {
+            var exists = owned.TryGetValue(detail.CourseId, out var purchase);
+            if (purchase is null)
+            {
+                purchase = new UserCourse { UserId = userId, CourseId = detail.CourseId };
+                db.UserCourses.Add(purchase);
+                owned[detail.CourseId] = purchase;
+            }
+            purchase.OutTime = Purchases.Extend(exists, purchase.OutTime, detail.Expire, now);
+            purchase.BuyNumber = order.OrderNumber;
+            purchase.BuyType = buyType;
+            purchase.PayTime = now;
+        }
+    }
+}

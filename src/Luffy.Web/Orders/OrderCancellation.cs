@@ -1,0 +1,44 @@
+using Luffy.Domain.Orders;
+
+namespace Luffy.Web.Orders;
+
+/// <summary>
+/// Cancels an unpaid order and gives back what it held: the coupon and the credits (with a ledger row).
+/// The status change is guarded by <c>status = 0</c>, so however many callers race, one cancels and refunds.
+/// </summary>
+public sealed partial class OrderCancellation(LuffyDbContext db, TimeProvider clock, ILogger<OrderCancellation> logger)
+{
+    /// <summary>True when this call cancelled the order; false when it was no longer unpaid.</summary>
+    public async Task<bool> CancelAsync(long orderId, OrderStatus to)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        if (await db.Orders.Where(o => o.Id == orderId && o.OrderStatus == OrderStatus.Unpaid)
+                .ExecuteUpdateAsync(o => o.SetProperty(x => x.OrderStatus, to)) != 1)
+            return false;
+
+        var order = await db.Orders.AsNoTracking().Where(o => o.Id == orderId)
+            .Select(o => new { o.OrderNumber, o.UserId, o.Credit, o.Coupon }).SingleAsync();
+        if (order.Coupon != 0)
+            await db.UserCoupons.Where(u => u.Id == order.Coupon && u.OrderId == orderId)
+                .ExecuteUpdateAsync(u => u.SetProperty(x => x.IsUse, false).SetProperty(x => x.OrderId, (long?)null));
+        if (order.Credit > 0)
+        {
+            await db.Users.Where(u => u.Id == order.UserId)
+                .ExecuteUpdateAsync(u => u.SetProperty(x => x.Credit, x => x.Credit + order.Credit));
+            var balance = await db.Users.Where(u => u.Id == order.UserId).Select(u => u.Credit).SingleAsync();
+            db.CreditEntries.Add(new CreditEntry
+            {
+                UserId = order.UserId, Delta = order.Credit, BalanceAfter = balance,
+                Reason = to == OrderStatus.TimedOut ? "订单超时取消退还" : "订单取消退还", OrderNumber = order.OrderNumber, CreatedAt = now,
+            });
+            await db.SaveChangesAsync();
+        }
+        await transaction.CommitAsync();
+        LogCancelled(logger, order.OrderNumber, OrderTexts.Status(to));
+        return true;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Order {OrderNumber} cancelled: {Status}")]
+    private static partial void LogCancelled(ILogger logger, string orderNumber, string status);
+}
