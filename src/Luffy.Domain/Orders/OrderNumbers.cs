@@ -16,3 +16,9 @@ public static class OrderNumbers
         return string.Create(CultureInfo.InvariantCulture, $"{local:yyyyMMddHHmmss}{userId % 1_000_000:D6}{digits:D5}");
     }
 }
+
+/// <summary>Hands out order numbers; a seam so that tests can force a collision.</summary>
+public class OrderNumberSource
+{
+    public virtual string Next(DateTime utcNow, int userId) => OrderNumbers.Create(utcNow, userId);
+}

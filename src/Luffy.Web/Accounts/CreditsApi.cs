@@ -21,14 +21,9 @@ public static class CreditsApi
     public static async Task<Ok<CreditStatement>> Statement(HttpContext http, LuffyDbContext db, IOptions<LuffyOptions> options)
     {
         var userId = http.User.UserId();
-        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
-            .Select(u => new
-            {
-                u.Credit,
-                History = db.CreditEntries.Where(e => e.UserId == userId).OrderByDescending(e => e.Id).Take(HistoryLength)
-                    .Select(e => new CreditEntryDto(e.Delta, e.BalanceAfter, e.Reason, e.OrderNumber, e.CreatedAt)).ToList(),
-            })
-            .SingleAsync();
-        return TypedResults.Ok(new CreditStatement(user.Credit, options.Value.CreditsPerYuan, user.History));
+        var credit = await db.Users.Where(u => u.Id == userId).Select(u => u.Credit).SingleAsync();
+        var history = await db.CreditEntries.AsNoTracking().Where(e => e.UserId == userId).OrderByDescending(e => e.Id).Take(HistoryLength)
+            .Select(e => new CreditEntryDto(e.Delta, e.BalanceAfter, e.Reason, e.OrderNumber, e.CreatedAt)).ToListAsync();
+        return TypedResults.Ok(new CreditStatement(credit, options.Value.CreditsPerYuan, history));
     }
 }

@@ -22,7 +22,7 @@ public sealed record CheckoutResult(int StatusCode, object Body)
 /// and only after the commit takes the items out of the cart.
 /// </summary>
 public sealed partial class CheckoutService(
-    LuffyDbContext db, CartStore cart, TimeProvider clock, IOptions<LuffyOptions> luffy,
+    LuffyDbContext db, CartStore cart, OrderNumberSource numbers, TimeProvider clock, IOptions<LuffyOptions> luffy,
     IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, ILogger<CheckoutService> logger)
 {
     private const int NumberAttempts = 5;
@@ -120,7 +120,7 @@ public sealed partial class CheckoutService(
             db.ChangeTracker.Clear();
             var order = new Order
             {
-                OrderNumber = OrderNumbers.Create(now, userId),
+                OrderNumber = numbers.Next(now, userId),
                 UserId = userId,
                 OrderTitle = title,
                 TotalPrice = quote.TotalPrice.Fen,

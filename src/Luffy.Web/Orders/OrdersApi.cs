@@ -16,6 +16,7 @@ public static class OrdersApi
             .Validate(o => o.CancelAfter > TimeSpan.Zero && o.CancelCheckInterval > TimeSpan.Zero && o.CancelBatchSize > 0,
                 "Orders:CancelAfter and Orders:CancelCheckInterval must be positive durations and Orders:CancelBatchSize a positive number.")
             .ValidateOnStart();
+        builder.Services.AddSingleton<OrderNumberSource>();
         builder.Services.AddScoped<CheckoutService>();
         builder.Services.AddScoped<OrderCancellation>();
         builder.Services.AddScoped<OrderQueries>();

@@ -160,6 +160,45 @@ public abstract class LuffyApp : WebApplicationFactory<Program>, IAsyncLifetime
 
 public sealed record UserClient(HttpClient Http, int Id, string Username);
 
+public static class LuffyAppOrders
+{
+    /// <summary>Gives <paramref name="userId"/> a coupon; returns the user coupon id.</summary>
+    public static Task<int> CouponAsync(this LuffyApp app, int userId, string sale, decimal condition = 0, TimeSpan? startedAgo = null, int timer = 30) =>
+        app.WithDbAsync(async db =>
+        {
+            var coupon = new Coupon
+            {
+                Name = $"券 {sale}",
+                CouponType = sale.StartsWith('*') ? Luffy.Domain.Coupons.CouponType.Discount : Luffy.Domain.Coupons.CouponType.Reduction,
+                Sale = sale,
+                Condition = Money.FromYuan(condition).Fen,
+                Timer = timer,
+            };
+            var held = new UserCoupon { UserId = userId, Coupon = coupon, StartTime = app.Clock.GetUtcNow().UtcDateTime - (startedAgo ?? TimeSpan.FromHours(1)) };
+            db.UserCoupons.Add(held);
+            await db.SaveChangesAsync();
+            return held.Id;
+        });
+
+    /// <summary>Puts the courses in the user's cart (selected), each with the given validity.</summary>
+    public static async Task CartAsync(this UserClient user, int expireTime, params Course[] courses)
+    {
+        foreach (var course in courses)
+        {
+            var response = await user.Http.PostAsJsonAsync("/cart/", new { course_id = course.Id, expire_time = expireTime });
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+    }
+
+    public static Task<HttpResponseMessage> OrderAsync(this UserClient user, int coupon = 0, long credit = 0, int payType = 1, string? key = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/orders/") { Content = JsonContent.Create(new { pay_type = payType, coupon, credit }) };
+        if (key is not null)
+            request.Headers.Add("Idempotency-Key", key);
+        return user.Http.SendAsync(request);
+    }
+}
+
 /// <summary>SQLite in the data directory and the embedded Garnet server: the default, always run.</summary>
 public sealed class SqliteGarnetApp : LuffyApp;
 
