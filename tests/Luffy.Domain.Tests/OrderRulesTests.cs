@@ -40,6 +40,10 @@ public class CouponRulesTests
     }
 
     [Fact]
+    public void Without_a_total_the_condition_is_not_judged() =>
+        Assert.Null(CouponRules.WhyUnusable(Coupon(condition: 100), 7, null, Start));
+
+    [Fact]
     public void Another_users_coupon_gets_the_bare_refusal() =>
         Assert.Equal("优惠券不可用", CouponRules.WhyUnusable(Coupon(isUse: true), 8, Money.FromYuan(1), Start.AddYears(1)));
 }

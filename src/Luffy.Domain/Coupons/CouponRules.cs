@@ -10,15 +10,13 @@ public static class CouponRules
     /// <summary>The coupon's last valid instant is just before this.</summary>
     public static DateTime EndTime(DateTime startTime, int timerDays) => startTime.AddDays(timerDays);
 
-    /// <summary>Within its window: <c>start_time &lt;= now &lt; start_time + timer days</c>.</summary>
-    public static bool InWindow(DateTime startTime, int timerDays, DateTime now) =>
-        startTime <= now && now < EndTime(startTime, timerDays);
-
     /// <summary>
+    /// Usable = owned by the caller, not used or held, <c>start_time &lt;= now &lt; start_time + timer days</c>, total &gt;= condition.
     /// Why <paramref name="callerId"/> cannot use the coupon for an order totalling <paramref name="total"/>,
-    /// or null when it can. Another user's coupon gets the bare "优惠券不可用": it reveals nothing.
+    /// or null when it can; with no total (the coupon list) the condition is left to the checkout page.
+    /// Another user's coupon gets the bare "优惠券不可用": it reveals nothing.
     /// </summary>
-    public static string? WhyUnusable(CouponHolding coupon, int callerId, Money total, DateTime now)
+    public static string? WhyUnusable(CouponHolding coupon, int callerId, Money? total, DateTime now)
     {
         if (coupon.OwnerId != callerId)
             return Unusable;

@@ -29,9 +29,11 @@ public sealed partial class CheckoutService(
 
     public async Task<CheckoutResult> CreateAsync(int userId, CreateOrderRequest request, string? idempotencyKey)
     {
-        if (request.PayType is not ((int)PayType.Alipay or (int)PayType.WeChat))
+        // The tutorial's client posts {}: pay_type defaults to 支付宝.
+        var payType = request.PayType ?? (int)PayType.Alipay;
+        if (payType is not ((int)PayType.Alipay or (int)PayType.WeChat))
             return CheckoutResult.Refused("pay_type 应为 1（支付宝）或 2（微信支付）");
-        if (request.PayType == (int)PayType.WeChat)
+        if (payType == (int)PayType.WeChat)
             return CheckoutResult.Refused("暂不支持微信支付");
         var couponId = request.Coupon ?? 0;
         var credits = request.Credit ?? 0;
@@ -222,7 +224,7 @@ public sealed partial class CheckoutService(
     }
 
     private static string Hash(CreateOrderRequest request) =>
-        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{request.PayType}|{request.Coupon ?? 0}|{request.Credit ?? 0}")));
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{request.PayType ?? (int)PayType.Alipay}|{request.Coupon ?? 0}|{request.Credit ?? 0}")));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Order {OrderNumber} created by user {UserId}, real price {RealPrice}")]
     private static partial void LogCreated(ILogger logger, string orderNumber, int userId, string realPrice);

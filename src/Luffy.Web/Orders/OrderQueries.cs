@@ -1,13 +1,15 @@
 using Luffy.Domain.Orders;
-using Luffy.Web.Catalog;
 using Microsoft.Extensions.Options;
 
 namespace Luffy.Web.Orders;
 
-/// <summary>Reads orders with their lines: one SQL query for any number of orders and lines.</summary>
+/// <summary>
+/// Reads orders with their lines: one SQL query for any number of orders and lines.
+/// <c>course_img</c> stays site-relative here: the tutorial's order pages put the host in front themselves.
+/// </summary>
 public sealed class OrderQueries(LuffyDbContext db, IOptions<OrderOptions> options)
 {
-    public async Task<IReadOnlyList<OrderDto>> ReadAsync(IQueryable<Order> orders, HttpRequest http)
+    public async Task<IReadOnlyList<OrderDto>> ReadAsync(IQueryable<Order> orders)
     {
         var rows = await orders.AsNoTracking()
             .Select(o => new
@@ -21,7 +23,7 @@ public sealed class OrderQueries(LuffyDbContext db, IOptions<OrderOptions> optio
             o.OrderNumber, o.OrderTitle, (int)o.OrderStatus, OrderTexts.Status(o.OrderStatus), (int)o.PayType,
             new Money(o.TotalPrice).Yuan, new Money(o.RealPrice).Yuan, o.Credit, o.Coupon, o.CreatedAt, o.PayTime,
             o.OrderStatus == OrderStatus.Unpaid ? o.CreatedAt + cancelAfter : null,
-            o.Lines.Select(l => new OrderCourseDto(l.CourseId, MediaUrls.Absolute(http, l.CourseImg), l.CourseName, l.DiscountName, l.Expire, l.ExpireText,
+            o.Lines.Select(l => new OrderCourseDto(l.CourseId, l.CourseImg, l.CourseName, l.DiscountName, l.Expire, l.ExpireText,
                 new Money(l.Price).Yuan, new Money(l.RealPrice).Yuan)).ToList())).ToList();
     }
 

@@ -50,7 +50,7 @@ public static class OrdersApi
 
     public static async Task<Results<Ok<OrderDto>, NotFound<ApiMessage>>> Get(string orderNumber, HttpContext http, [AsParameters] OrderServices s)
     {
-        var found = await s.Queries.ReadAsync(s.Queries.OfUser(http.User.UserId()).Where(o => o.OrderNumber == orderNumber), http.Request);
+        var found = await s.Queries.ReadAsync(s.Queries.OfUser(http.User.UserId()).Where(o => o.OrderNumber == orderNumber));
         return found.Count == 1 ? TypedResults.Ok(found[0]) : ApiErrors.NotFound(NoSuchOrder);
     }
 
@@ -59,7 +59,7 @@ public static class OrdersApi
     {
         if (id != http.User.UserId())
             return ApiErrors.NotFound("用户不存在");
-        var orders = await s.Queries.ReadAsync(s.Queries.OfUser(id).OrderByDescending(o => o.CreatedAt).ThenByDescending(o => o.Id), http.Request);
+        var orders = await s.Queries.ReadAsync(s.Queries.OfUser(id).OrderByDescending(o => o.CreatedAt).ThenByDescending(o => o.Id));
         return TypedResults.Ok(new UserOrdersDto(http.User.Identity?.Name ?? "", orders));
     }
 
@@ -78,7 +78,7 @@ public static class OrdersApi
             query = query.Where(o => o.OrderStatus == (OrderStatus)wanted);
         var count = await query.CountAsync();
         var orders = await s.Queries.ReadAsync(
-            query.OrderByDescending(o => o.CreatedAt).ThenByDescending(o => o.Id).Skip((pageNumber - 1) * pageSize).Take(pageSize), http.Request);
+            query.OrderByDescending(o => o.CreatedAt).ThenByDescending(o => o.Id).Skip((pageNumber - 1) * pageSize).Take(pageSize));
         return TypedResults.Ok(new OrderPage(count, pageNumber, pageSize, orders));
     }
 
