@@ -1,0 +1,147 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace Luffy.Infrastructure.Alipay;
+
+/// <summary>The merchant's side of the protocol: keys, ids and where Alipay (or the sandbox) is.</summary>
+public sealed class AlipayMerchant(string gateway, string appId, RSA appPrivateKey, RSA alipayPublicKey)
+{
+    public string Gateway { get; } = gateway;
+    public string AppId { get; } = appId;
+    public RSA AppPrivateKey { get; } = appPrivateKey;
+    public RSA AlipayPublicKey { get; } = alipayPublicKey;
+}
+
+/// <summary>A verified answer of an <c>alipay.trade.*</c> call: <c>code</c> 10000 is success.</summary>
+public sealed record AlipayResponse(string Code, string Msg, string? SubCode, string? SubMsg, JsonElement Body)
+{
+    public bool IsSuccess => Code == "10000";
+
+    public string? Get(string name) => Body.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+}
+
+/// <summary>The answer could not be trusted (bad signature, malformed) or not had (network).</summary>
+public sealed class AlipayException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// Builds signed <c>alipay.trade.page.pay</c> URLs and calls <c>alipay.trade.query/close/refund</c>, verifying each
+/// response's signature over the raw JSON text of its response node.
+/// </summary>
+public sealed class AlipayClient(HttpClient http, AlipayMerchant merchant, TimeProvider clock)
+{
+    public const string PagePay = "alipay.trade.page.pay";
+
+    /// <summary>The URL that sends the buyer to the cashier.</summary>
+    public string PagePayUrl(string outTradeNo, Money totalAmount, string subject, DateTime timeExpireUtc, string notifyUrl, string returnUrl)
+    {
+        var parameters = Common(PagePay);
+        parameters["notify_url"] = notifyUrl;
+        parameters["return_url"] = returnUrl;
+        parameters["biz_content"] = JsonSerializer.Serialize(new Dictionary<string, string>
+        {
+            ["out_trade_no"] = outTradeNo,
+            ["product_code"] = "FAST_INSTANT_TRADE_PAY",
+            ["total_amount"] = AlipayFormats.Amount(totalAmount),
+            ["subject"] = subject,
+            ["time_expire"] = AlipayFormats.Time(timeExpireUtc),
+        });
+        parameters["sign"] = AlipaySignature.SignRequest(parameters, merchant.AppPrivateKey);
+        return $"{merchant.Gateway}?{FormEncode(parameters)}";
+    }
+
+    public Task<AlipayResponse> QueryAsync(string outTradeNo, CancellationToken cancellationToken = default) =>
+        ExecuteAsync("alipay.trade.query", new Dictionary<string, string> { ["out_trade_no"] = outTradeNo }, cancellationToken);
+
+    public Task<AlipayResponse> CloseAsync(string outTradeNo, CancellationToken cancellationToken = default) =>
+        ExecuteAsync("alipay.trade.close", new Dictionary<string, string> { ["out_trade_no"] = outTradeNo }, cancellationToken);
+
+    /// <summary>Refunds; <paramref name="requestNo"/> makes a retried refund the same refund.</summary>
+    public Task<AlipayResponse> RefundAsync(string outTradeNo, Money amount, string requestNo, string reason, CancellationToken cancellationToken = default) =>
+        ExecuteAsync("alipay.trade.refund", new Dictionary<string, string>
+        {
+            ["out_trade_no"] = outTradeNo,
+            ["refund_amount"] = AlipayFormats.Amount(amount),
+            ["out_request_no"] = requestNo,
+            ["refund_reason"] = reason,
+        }, cancellationToken);
+
+    /// <summary>True when a notification or return really comes from Alipay for this merchant.</summary>
+    public bool IsAuthentic(IReadOnlyDictionary<string, string?> parameters) =>
+        AlipaySignature.VerifyNotification(parameters, merchant.AlipayPublicKey) && parameters.GetValueOrDefault("app_id") == merchant.AppId;
+
+    private async Task<AlipayResponse> ExecuteAsync(string method, Dictionary<string, string> biz, CancellationToken cancellationToken)
+    {
+        var parameters = Common(method);
+        parameters["biz_content"] = JsonSerializer.Serialize(biz);
+        parameters["sign"] = AlipaySignature.SignRequest(parameters, merchant.AppPrivateKey);
+        byte[] body;
+        try
+        {
+            using var content = new StringContent(FormEncode(parameters), Encoding.UTF8, "application/x-www-form-urlencoded");
+            using var response = await http.PostAsync(merchant.Gateway, content, cancellationToken);
+            response.EnsureSuccessStatusCode();
+            body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new AlipayException($"{method}: the gateway did not answer", e);
+        }
+        return Parse(method, body, merchant.AlipayPublicKey);
+    }
+
+    /// <summary>Verifies <c>sign</c> over the exact bytes of <c>{method}_response</c> and reads it.</summary>
+    public static AlipayResponse Parse(string method, ReadOnlySpan<byte> body, RSA alipayPublicKey)
+    {
+        var node = method.Replace('.', '_') + "_response";
+        string? raw = null;
+        string? sign = null;
+        try
+        {
+            var reader = new Utf8JsonReader(body);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+                throw new AlipayException($"{method}: the answer is not a JSON object");
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.GetString();
+                reader.Read();
+                if (name == node)
+                {
+                    var start = (int)reader.TokenStartIndex;
+                    reader.Skip();
+                    raw = Encoding.UTF8.GetString(body[start..(int)reader.BytesConsumed]);
+                }
+                else if (name == "sign" && reader.TokenType == JsonTokenType.String)
+                    sign = reader.GetString();
+                else
+                    reader.Skip();
+            }
+        }
+        catch (JsonException e)
+        {
+            throw new AlipayException($"{method}: the answer is not valid JSON", e);
+        }
+        if (raw is null)
+            throw new AlipayException($"{method}: the answer has no {node}");
+        if (!AlipaySignature.Verify(raw, sign, alipayPublicKey))
+            throw new AlipayException($"{method}: the answer's signature does not verify");
+
+        var element = JsonDocument.Parse(raw).RootElement.Clone();
+        string? Text(string name) => element.TryGetProperty(name, out var v) ? v.GetString() : null;
+        return new AlipayResponse(Text("code") ?? "", Text("msg") ?? "", Text("sub_code"), Text("sub_msg"), element);
+    }
+
+    private SortedDictionary<string, string?> Common(string method) => new(StringComparer.Ordinal)
+    {
+        ["app_id"] = merchant.AppId,
+        ["method"] = method,
+        ["format"] = "JSON",
+        ["charset"] = "utf-8",
+        ["sign_type"] = "RSA2",
+        ["timestamp"] = AlipayFormats.Time(clock.GetUtcNow().UtcDateTime),
+        ["version"] = "1.0",
+    };
+
+    public static string FormEncode(IEnumerable<KeyValuePair<string, string?>> parameters) =>
+        string.Join('&', parameters.Where(p => p.Value is not null).Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value!)}"));
+}
