@@ -4,12 +4,15 @@ using Luffy.Web.Catalog;
 using Luffy.Web.Coupons;
 using Luffy.Web.Extensions;
 using Luffy.Web.Health;
+using Luffy.Web.Learning;
 using Luffy.Web.Orders;
+using Luffy.Web.Payments;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddApplicationServices();
 builder.AddOrders();
+builder.AddPayments();
 
 var app = builder.Build();
 
@@ -21,6 +24,8 @@ app.MapCartApi();
 app.MapCouponsApi();
 app.MapCreditsApi();
 app.MapOrdersApi();
+app.MapPayments();
+app.MapLearningApi();
 app.MapLuffyHealth();
 
 await app.InitializeAsync();

@@ -20,6 +20,8 @@ public sealed class Order
     public DateTime CreatedAt { get; set; }
     public DateTime? PayTime { get; set; }
     public string? TradeNo { get; set; }
+    /// <summary>When the first pay URL was issued: from then on the pricing is frozen and the gateway knows the trade.</summary>
+    public DateTime? PayUrlIssuedAt { get; set; }
     public List<OrderDetail> Details { get; set; } = [];
 }
 
@@ -35,6 +37,8 @@ public sealed class OrderDetail
     public required string ExpireText { get; set; }
     /// <summary>The option price, in fen.</summary>
     public long Price { get; set; }
+    /// <summary>After the policy, before the order's coupon and credits, in fen: what the deductions are spread over.</summary>
+    public long PolicyPrice { get; set; }
     /// <summary>After the policy and this line's share of the coupon and credits, in fen.</summary>
     public long RealPrice { get; set; }
     public required string DiscountName { get; set; }
@@ -62,4 +66,18 @@ public sealed class IdempotencyRecord
     public int StatusCode { get; set; }
     public required string ResponseBody { get; set; }
     public DateTime CreatedAt { get; set; }
+}
+
+/// <summary>Every payment notification received, verified or not, for audit.</summary>
+public sealed class PaymentNotification
+{
+    public long Id { get; set; }
+    public string? OutTradeNo { get; set; }
+    public string? TradeNo { get; set; }
+    public string? TradeStatus { get; set; }
+    public bool Verified { get; set; }
+    /// <summary>What was done: fulfilled, duplicate, refunded, refused: reason …</summary>
+    public required string Outcome { get; set; }
+    public required string RawForm { get; set; }
+    public DateTime ReceivedAt { get; set; }
 }

@@ -28,6 +28,7 @@ public abstract class LuffyDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<OrderDetail> OrderDetails => Set<OrderDetail>();
     public DbSet<UserCourse> UserCourses => Set<UserCourse>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+    public DbSet<PaymentNotification> PaymentNotifications => Set<PaymentNotification>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
@@ -126,6 +127,13 @@ public abstract class LuffyDbContext(DbContextOptions options) : DbContext(optio
             e.ToTable("ly_user_course");
             e.HasIndex(u => new { u.UserId, u.CourseId }).IsUnique();
             e.HasOne<User>().WithMany().HasForeignKey(u => u.UserId);
+        });
+        model.Entity<PaymentNotification>(e =>
+        {
+            e.ToTable("ly_payment_notification");
+            e.HasIndex(n => n.OutTradeNo);
+            e.Property(n => n.RawForm).HasMaxLength(8000);
+            e.Property(n => n.Outcome).HasMaxLength(512);
         });
         model.Entity<IdempotencyRecord>(e =>
         {

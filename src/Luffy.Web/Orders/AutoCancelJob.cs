@@ -1,4 +1,6 @@
 using Luffy.Domain.Orders;
+using Luffy.Infrastructure.Alipay;
+using Luffy.Web.Payments;
 using Microsoft.Extensions.Options;
 
 namespace Luffy.Web.Orders;
@@ -36,17 +38,37 @@ public sealed partial class AutoCancelJob(IServiceScopeFactory scopes, TimeProvi
         var due = await db.Orders.AsNoTracking()
             .Where(o => o.OrderStatus == OrderStatus.Unpaid && o.CreatedAt <= deadline)
             .OrderBy(o => o.CreatedAt)
-            .Select(o => o.Id)
+            .Select(o => new { o.Id, o.OrderNumber, HasPayUrl = o.PayUrlIssuedAt != null })
             .Take(options.Value.CancelBatchSize)
             .ToListAsync(cancellationToken);
 
         var cancellation = scope.ServiceProvider.GetRequiredService<OrderCancellation>();
+        var payments = scope.ServiceProvider.GetRequiredService<PaymentService>();
         var cancelled = 0;
-        foreach (var id in due)
-            if (await cancellation.CancelAsync(id, OrderStatus.TimedOut))
+        foreach (var order in due)
+        {
+            // The gateway knows the trade: a lost notify must not cancel a paid order.
+            if (order.HasPayUrl)
+            {
+                try
+                {
+                    if (await payments.ReconcileBeforeCancelAsync(order.OrderNumber))
+                        continue;
+                }
+                catch (AlipayException e)
+                {
+                    LogGatewayUnavailable(logger, e, order.OrderNumber);
+                    continue;
+                }
+            }
+            if (await cancellation.CancelAsync(order.Id, OrderStatus.TimedOut))
                 cancelled++;
+        }
         return cancelled;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderNumber} not cancelled: the payment gateway could not be asked; the next pass tries again")]
+    private static partial void LogGatewayUnavailable(ILogger logger, Exception exception, string orderNumber);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Auto-cancel pass failed; the next tick tries again")]
     private static partial void LogFailed(ILogger logger, Exception exception);

@@ -141,6 +141,7 @@ public sealed partial class CheckoutService(
                     Expire = l.Option.ExpireTime,
                     ExpireText = l.Option.ExpireText,
                     Price = l.Quote.Price.Fen,
+                    PolicyPrice = l.Quote.RealPrice.Fen,
                     RealPrice = quote.LineRealPrices[i].Fen,
                     DiscountName = l.Quote.DiscountName,
                 }).ToList(),

@@ -516,6 +516,10 @@ namespace Luffy.Infrastructure.Data.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("pay_type");
 
+                    b.Property<DateTime?>("PayUrlIssuedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("pay_url_issued_at");
+
                     b.Property<long>("RealPrice")
                         .HasColumnType("bigint")
                         .HasColumnName("real_price");
@@ -590,6 +594,10 @@ namespace Luffy.Infrastructure.Data.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("order_id");
 
+                    b.Property<long>("PolicyPrice")
+                        .HasColumnType("bigint")
+                        .HasColumnName("policy_price");
+
                     b.Property<long>("Price")
                         .HasColumnType("bigint")
                         .HasColumnName("price");
@@ -605,6 +613,57 @@ namespace Luffy.Infrastructure.Data.Migrations.Postgres
                     b.HasIndex("OrderId");
 
                     b.ToTable("ly_order_detail", (string)null);
+                });
+
+            modelBuilder.Entity("Luffy.Domain.Entities.PaymentNotification", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("OutTradeNo")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("out_trade_no");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("RawForm")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)")
+                        .HasColumnName("raw_form");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<string>("TradeNo")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("trade_no");
+
+                    b.Property<string>("TradeStatus")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("trade_status");
+
+                    b.Property<bool>("Verified")
+                        .HasColumnType("boolean")
+                        .HasColumnName("verified");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OutTradeNo");
+
+                    b.ToTable("ly_payment_notification", (string)null);
                 });
 
             modelBuilder.Entity("Luffy.Domain.Entities.User", b =>

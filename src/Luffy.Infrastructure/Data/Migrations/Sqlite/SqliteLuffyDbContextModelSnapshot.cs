@@ -485,6 +485,10 @@ namespace Luffy.Infrastructure.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("pay_type");
 
+                    b.Property<DateTime?>("PayUrlIssuedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pay_url_issued_at");
+
                     b.Property<long>("RealPrice")
                         .HasColumnType("INTEGER")
                         .HasColumnName("real_price");
@@ -557,6 +561,10 @@ namespace Luffy.Infrastructure.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("order_id");
 
+                    b.Property<long>("PolicyPrice")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("policy_price");
+
                     b.Property<long>("Price")
                         .HasColumnType("INTEGER")
                         .HasColumnName("price");
@@ -572,6 +580,55 @@ namespace Luffy.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("OrderId");
 
                     b.ToTable("ly_order_detail", (string)null);
+                });
+
+            modelBuilder.Entity("Luffy.Domain.Entities.PaymentNotification", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("OutTradeNo")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("out_trade_no");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("RawForm")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("raw_form");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("received_at");
+
+                    b.Property<string>("TradeNo")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("trade_no");
+
+                    b.Property<string>("TradeStatus")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("trade_status");
+
+                    b.Property<bool>("Verified")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("verified");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OutTradeNo");
+
+                    b.ToTable("ly_payment_notification", (string)null);
                 });
 
             modelBuilder.Entity("Luffy.Domain.Entities.User", b =>

@@ -1,0 +1,282 @@
+using Luffy.Domain.Coupons;
+using Luffy.Domain.Orders;
+using Luffy.Infrastructure.Alipay;
+using Luffy.Web.Extensions;
+using Luffy.Web.Orders;
+using Microsoft.Extensions.Options;
+
+namespace Luffy.Web.Payments;
+
+public enum FulfilOutcome
+{
+    Fulfilled,
+    AlreadyPaid,
+    UnknownOrder,
+    AmountMismatch,
+    /// <summary>The order was cancelled before the money came: the payment is refunded.</summary>
+    Refunded,
+}
+
+public sealed record PayUrlResult(int StatusCode, string Message, string? Url = null);
+
+public sealed record PaymentResult(string? PayTime, decimal RealPrice, IReadOnlyList<string> CourseList);
+
+/// <summary>
+/// Payments of orders: the pay URL, fulfilment exactly once (notify, return and reconciliation may race),
+/// and the refund of money that arrives for an order already cancelled.
+/// </summary>
+public sealed partial class PaymentService(
+    LuffyDbContext db, AlipayClient alipay, SelfUrl self, PaymentUrls urls, TimeProvider clock,
+    IOptions<OrderOptions> orderOptions, IOptions<LuffyOptions> luffy, ILogger<PaymentService> logger)
+{
+    public static readonly string[] PaidStatuses = ["TRADE_SUCCESS", "TRADE_FINISHED"];
+
+    public string NotifyUrl => urls.Notify ?? self.Value + PaymentUrls.ResultPath;
+    public string ReturnUrl => urls.Return ?? self.Value + PaymentUrls.ResultPath;
+
+    /// <summary>
+    /// The signed page.pay URL for the caller's own unpaid, unexpired order. <paramref name="couponId"/> (the tutorial's
+    /// client) may change the coupon only before the first pay URL; from then on the pricing is frozen.
+    /// </summary>
+    public async Task<PayUrlResult> PayUrlAsync(int userId, string orderNumber, int? couponId)
+    {
+        var order = await db.Orders.Include(o => o.Details).SingleOrDefaultAsync(o => o.OrderNumber == orderNumber && o.UserId == userId);
+        if (order is null)
+            return new(StatusCodes.Status404NotFound, "订单不存在");
+        var now = clock.GetUtcNow().UtcDateTime;
+        var deadline = order.CreatedAt + orderOptions.Value.CancelAfter;
+        if (order.OrderStatus != OrderStatus.Unpaid)
+            return new(StatusCodes.Status409Conflict, $"订单{OrderTexts.Status(order.OrderStatus)}，不能支付");
+        if (now >= deadline)
+            return new(StatusCodes.Status409Conflict, "订单已超过支付期限");
+
+        if (couponId is { } wanted && wanted != order.Coupon)
+        {
+            if (order.PayUrlIssuedAt is not null)
+                return new(StatusCodes.Status409Conflict, "已发起过支付，订单价格不能再修改");
+            if (await ChangeCouponAsync(order, wanted, now) is { } refusal)
+                return refusal;
+            if (order.OrderStatus == OrderStatus.Paid)
+                return new(StatusCodes.Status200OK, "优惠后无需支付，课程已开通");
+        }
+
+        if (order.PayUrlIssuedAt is null)
+            await db.Orders.Where(o => o.Id == order.Id && o.PayUrlIssuedAt == null)
+                .ExecuteUpdateAsync(o => o.SetProperty(x => x.PayUrlIssuedAt, now));
+        var url = alipay.PagePayUrl(order.OrderNumber, new Money(order.RealPrice), $"路飞学城：{order.OrderTitle}", deadline, NotifyUrl, ReturnUrl);
+        LogPayUrl(logger, order.OrderNumber);
+        return new(StatusCodes.Status200OK, "发起支付成功", url);
+    }
+
+    /// <summary>Re-prices an order that has no pay URL yet with another coupon (0 = none), in one transaction.</summary>
+    private async Task<PayUrlResult?> ChangeCouponAsync(Order order, int couponId, DateTime now)
+    {
+        CouponSale? sale = null;
+        var lines = order.Details.OrderBy(d => d.Id).ToList();
+        var total = new Money(order.TotalPrice);
+        if (couponId != 0)
+        {
+            var coupon = await db.UserCoupons.AsNoTracking().Where(u => u.Id == couponId)
+                .Select(u => new
+                {
+                    u.UserId, u.StartTime, u.IsUse, u.OrderId, u.Coupon!.Timer, u.Coupon.Condition, u.Coupon.CouponType, u.Coupon.Sale,
+                    HeldByUnpaid = db.Orders.Any(o => o.Id == u.OrderId && o.OrderStatus == OrderStatus.Unpaid),
+                })
+                .SingleOrDefaultAsync();
+            if (coupon is null)
+                return new(StatusCodes.Status400BadRequest, CouponRules.Unusable);
+            var holding = new CouponHolding(coupon.UserId, coupon.StartTime, coupon.Timer, coupon.IsUse, coupon.HeldByUnpaid, new Money(coupon.Condition));
+            if (CouponRules.WhyUnusable(holding, order.UserId, total, now) is { } reason)
+                return new(StatusCodes.Status400BadRequest, reason);
+            sale = CouponSale.Parse(coupon.CouponType, coupon.Sale);
+        }
+        var rate = luffy.Value.CreditsPerYuan;
+        var max = Credits.MaxFor(sale?.Apply(total) ?? total, rate, long.MaxValue);
+        if (order.Credit > max)
+            return new(StatusCodes.Status400BadRequest, $"使用该优惠券后本单最多可使用 {max} 贝里，请重新下单");
+        var quote = OrderPricing.Quote(lines.Select(d => new PricedLine(new Money(d.Price), new Money(d.PolicyPrice))).ToList(), sale, order.Credit, rate);
+
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        if (await db.Orders.Where(o => o.Id == order.Id && o.OrderStatus == OrderStatus.Unpaid && o.PayUrlIssuedAt == null && o.Coupon == order.Coupon)
+                .ExecuteUpdateAsync(o => o.SetProperty(x => x.Coupon, couponId).SetProperty(x => x.RealPrice, quote.RealPrice.Fen)) != 1)
+            return new(StatusCodes.Status409Conflict, "订单已变化，请刷新后重试");
+        if (order.Coupon != 0)
+            await db.UserCoupons.Where(u => u.Id == order.Coupon && u.OrderId == order.Id)
+                .ExecuteUpdateAsync(u => u.SetProperty(x => x.IsUse, false).SetProperty(x => x.OrderId, (long?)null));
+        if (couponId != 0 && await db.UserCoupons.Where(u => u.Id == couponId && u.UserId == order.UserId && !u.IsUse)
+                .ExecuteUpdateAsync(u => u.SetProperty(x => x.IsUse, true).SetProperty(x => x.OrderId, order.Id)) != 1)
+            return new(StatusCodes.Status400BadRequest, $"{CouponRules.Unusable}：已被另一个订单使用");
+        order.Coupon = couponId;
+        order.RealPrice = quote.RealPrice.Fen;
+        for (var i = 0; i < lines.Count; i++)
+            lines[i].RealPrice = quote.LineRealPrices[i].Fen;
+        if (quote.RealPrice.IsZero)
+        {
+            order.OrderStatus = OrderStatus.Paid;
+            order.PayTime = now;
+            await Fulfilment.GrantAsync(db, order.UserId, order, BuyType.Free, now);
+        }
+        await db.SaveChangesAsync();
+        await transaction.CommitAsync();
+        return null;
+    }
+
+    /// <summary>
+    /// Marks the order paid and grants its courses, exactly once: the update is guarded by <c>status = 0</c>.
+    /// A payment for an order cancelled meanwhile is refunded through the gateway (status 4).
+    /// </summary>
+    public async Task<FulfilOutcome> FulfilAsync(string orderNumber, string tradeNo, DateTime payTime, Money amount)
+    {
+        var order = await db.Orders.AsNoTracking().Where(o => o.OrderNumber == orderNumber)
+            .Select(o => new { o.Id, o.RealPrice, o.OrderStatus }).SingleOrDefaultAsync();
+        if (order is null)
+            return FulfilOutcome.UnknownOrder;
+        if (order.RealPrice != amount.Fen)
+            return FulfilOutcome.AmountMismatch;
+
+        await using (var transaction = await db.Database.BeginTransactionAsync())
+        {
+            if (await db.Orders.Where(o => o.Id == order.Id && o.OrderStatus == OrderStatus.Unpaid)
+                    .ExecuteUpdateAsync(o => o.SetProperty(x => x.OrderStatus, OrderStatus.Paid).SetProperty(x => x.PayTime, payTime).SetProperty(x => x.TradeNo, tradeNo)) == 1)
+            {
+                var paid = await db.Orders.AsNoTracking().Include(o => o.Details).SingleAsync(o => o.Id == order.Id);
+                await Fulfilment.GrantAsync(db, paid.UserId, paid, BuyType.Alipay, payTime);
+                await db.SaveChangesAsync();
+                await transaction.CommitAsync();
+                LogFulfilled(logger, orderNumber, tradeNo);
+                return FulfilOutcome.Fulfilled;
+            }
+        }
+
+        var status = await db.Orders.Where(o => o.Id == order.Id).Select(o => o.OrderStatus).SingleAsync();
+        if (status is OrderStatus.Paid)
+            return FulfilOutcome.AlreadyPaid;
+        if (status is OrderStatus.Refunded)
+            return FulfilOutcome.Refunded;
+        // Cancelled (by the user or the timeout) before the money arrived: give it back.
+        var refund = await alipay.RefundAsync(orderNumber, amount, $"{orderNumber}-R", "订单已取消，退还款项");
+        if (!refund.IsSuccess)
+            throw new AlipayException($"refund of {orderNumber} refused: {refund.SubCode} {refund.SubMsg}");
+        await db.Orders.Where(o => o.Id == order.Id && (o.OrderStatus == OrderStatus.Cancelled || o.OrderStatus == OrderStatus.TimedOut))
+            .ExecuteUpdateAsync(o => o.SetProperty(x => x.OrderStatus, OrderStatus.Refunded).SetProperty(x => x.TradeNo, tradeNo));
+        LogRefunded(logger, orderNumber, tradeNo);
+        return FulfilOutcome.Refunded;
+    }
+
+    /// <summary>The asynchronous notification: <c>success</c> once handled (or nothing to do), <c>failure</c> when refused.</summary>
+    public async Task<string> HandleNotifyAsync(IReadOnlyDictionary<string, string?> form, string raw)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var outTradeNo = form.GetValueOrDefault("out_trade_no");
+        var status = form.GetValueOrDefault("trade_status");
+        var verified = alipay.IsAuthentic(form);
+        string outcome;
+        string answer;
+        if (!verified)
+            (outcome, answer) = ("refused: signature or app_id", "failure");
+        else if (status == "WAIT_BUYER_PAY")
+            (outcome, answer) = ("ignored: WAIT_BUYER_PAY", "success");
+        else if (!PaidStatuses.Contains(status))
+            (outcome, answer) = ($"ignored: {status}", "success");
+        else if (!AlipayFormats.TryParseAmount(form.GetValueOrDefault("total_amount"), out var amount))
+            (outcome, answer) = ("refused: total_amount", "failure");
+        else
+        {
+            var payTime = AlipayFormats.TryParseTime(form.GetValueOrDefault("gmt_payment"), out var gmt) ? gmt : now;
+            try
+            {
+                var result = await FulfilAsync(outTradeNo ?? "", form.GetValueOrDefault("trade_no") ?? "", payTime, amount);
+                (outcome, answer) = result switch
+                {
+                    FulfilOutcome.Fulfilled => ("fulfilled", "success"),
+                    FulfilOutcome.AlreadyPaid => ("duplicate: already paid", "success"),
+                    FulfilOutcome.Refunded => ("refunded: order was cancelled", "success"),
+                    FulfilOutcome.UnknownOrder => ("refused: unknown order", "failure"),
+                    _ => ("refused: amount differs from the order", "failure"),
+                };
+            }
+            catch (AlipayException e)
+            {
+                // The refund did not go through: Alipay will notify again and we try again.
+                (outcome, answer) = ($"error: {e.Message}", "failure");
+            }
+        }
+
+        db.ChangeTracker.Clear();
+        db.PaymentNotifications.Add(new PaymentNotification
+        {
+            OutTradeNo = outTradeNo, TradeNo = form.GetValueOrDefault("trade_no"), TradeStatus = status, Verified = verified,
+            Outcome = outcome.Length > 500 ? outcome[..500] : outcome, RawForm = raw.Length > 8000 ? raw[..8000] : raw, ReceivedAt = now,
+        });
+        await db.SaveChangesAsync();
+        LogNotify(logger, outTradeNo ?? "?", outcome);
+        return answer;
+    }
+
+    /// <summary>
+    /// The browser's return: verified, and when the notification has not come yet the gateway is asked.
+    /// Null with a message when the payment cannot be confirmed.
+    /// </summary>
+    public async Task<(PaymentResult? Result, int Status, string? Message)> HandleReturnAsync(IReadOnlyDictionary<string, string?> parameters)
+    {
+        if (!alipay.IsAuthentic(parameters))
+            return (null, StatusCodes.Status400BadRequest, "支付结果验签失败");
+        var orderNumber = parameters.GetValueOrDefault("out_trade_no") ?? "";
+        var order = await db.Orders.AsNoTracking().Where(o => o.OrderNumber == orderNumber).Select(o => new { o.OrderStatus }).SingleOrDefaultAsync();
+        if (order is null)
+            return (null, StatusCodes.Status404NotFound, "订单不存在");
+        if (order.OrderStatus == OrderStatus.Unpaid)
+        {
+            var query = await alipay.QueryAsync(orderNumber);
+            if (!query.IsSuccess || !PaidStatuses.Contains(query.Get("trade_status")) || !AlipayFormats.TryParseAmount(query.Get("total_amount"), out var amount))
+                return (null, StatusCodes.Status409Conflict, "支付结果尚未确认，请稍后刷新");
+            var payTime = AlipayFormats.TryParseTime(query.Get("send_pay_date"), out var t) ? t : clock.GetUtcNow().UtcDateTime;
+            await FulfilAsync(orderNumber, query.Get("trade_no") ?? "", payTime, amount);
+        }
+        var paid = await db.Orders.AsNoTracking().Where(o => o.OrderNumber == orderNumber)
+            .Select(o => new { o.OrderStatus, o.PayTime, o.RealPrice, Courses = o.Details.OrderBy(d => d.Id).Select(d => d.CourseName).ToList() })
+            .SingleAsync();
+        if (paid.OrderStatus != OrderStatus.Paid)
+            return (null, StatusCodes.Status409Conflict, $"订单{OrderTexts.Status(paid.OrderStatus)}");
+        return (new PaymentResult(paid.PayTime is { } p ? AlipayFormats.Time(p) : null, new Money(paid.RealPrice).Yuan, paid.Courses), StatusCodes.Status200OK, null);
+    }
+
+    /// <summary>
+    /// Before the auto-cancel cancels an order that has a pay URL: asks the gateway. Paid → fulfilled (true: handled);
+    /// unpaid → the trade is closed there (false: go on cancelling). A gateway that cannot be asked throws: try next pass.
+    /// </summary>
+    public async Task<bool> ReconcileBeforeCancelAsync(string orderNumber)
+    {
+        var query = await alipay.QueryAsync(orderNumber);
+        if (query.IsSuccess && PaidStatuses.Contains(query.Get("trade_status")) && AlipayFormats.TryParseAmount(query.Get("total_amount"), out var amount))
+        {
+            var payTime = AlipayFormats.TryParseTime(query.Get("send_pay_date"), out var t) ? t : clock.GetUtcNow().UtcDateTime;
+            await FulfilAsync(orderNumber, query.Get("trade_no") ?? "", payTime, amount);
+            LogReconciled(logger, orderNumber);
+            return true;
+        }
+        if (query.IsSuccess || query.SubCode != "ACQ.TRADE_NOT_EXIST")
+        {
+            var close = await alipay.CloseAsync(orderNumber);
+            // Paid between the query and the close: fulfil on the next look.
+            if (!close.IsSuccess && close.SubCode == "ACQ.TRADE_STATUS_ERROR")
+                return true;
+        }
+        return false;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pay URL issued for order {OrderNumber}")]
+    private static partial void LogPayUrl(ILogger logger, string orderNumber);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Order {OrderNumber} paid, trade {TradeNo}: courses granted")]
+    private static partial void LogFulfilled(ILogger logger, string orderNumber, string tradeNo);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderNumber} was paid after it was cancelled: trade {TradeNo} refunded")]
+    private static partial void LogRefunded(ILogger logger, string orderNumber, string tradeNo);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Notify for order {OrderNumber}: {Outcome}")]
+    private static partial void LogNotify(ILogger logger, string orderNumber, string outcome);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderNumber} was paid but its notify never came: fulfilled by reconciliation")]
+    private static partial void LogReconciled(ILogger logger, string orderNumber);
+}
