@@ -51,7 +51,6 @@ public sealed class CourseLesson
 {
     public int Id { get; set; }
     public int ChapterId { get; set; }
-    public int CourseId { get; set; }
     public int Lesson { get; set; }
     public required string Name { get; set; }
     public string Duration { get; set; } = "";

@@ -5,9 +5,10 @@ using System.Text.Json;
 namespace Luffy.Infrastructure.Alipay;
 
 /// <summary>The merchant's side of the protocol: keys, ids and where Alipay (or the sandbox) is.</summary>
-public sealed class AlipayMerchant(string gateway, string appId, RSA appPrivateKey, RSA alipayPublicKey)
+public sealed class AlipayMerchant(Func<string> gateway, string appId, RSA appPrivateKey, RSA alipayPublicKey)
 {
-    public string Gateway { get; } = gateway;
+    /// <summary>Asked at each call: the embedded sandbox's address is known only once the server listens.</summary>
+    public string Gateway => gateway();
     public string AppId { get; } = appId;
     public RSA AppPrivateKey { get; } = appPrivateKey;
     public RSA AlipayPublicKey { get; } = alipayPublicKey;

@@ -80,7 +80,6 @@ public abstract class LuffyDbContext(DbContextOptions options) : DbContext(optio
         model.Entity<CourseLesson>(e =>
         {
             e.ToTable("ly_course_lesson");
-            e.HasIndex(l => l.CourseId);
             e.Property(l => l.Content).HasMaxLength(20000);
         });
         model.Entity<Activity>().ToTable("ly_activity");

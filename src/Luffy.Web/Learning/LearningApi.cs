@@ -30,8 +30,9 @@ public static class LearningApi
     public static async Task<Results<Ok<LessonContent>, NotFound<ApiMessage>, JsonHttpResult<ApiMessage>>> Lesson(
         int courseId, int lessonId, HttpContext http, LuffyDbContext db, TimeProvider clock)
     {
-        var lesson = await db.CourseLessons.AsNoTracking().Where(l => l.Id == lessonId && l.CourseId == courseId)
-            .Select(l => new LessonContent(l.Id, l.CourseId, l.Name, l.FreeTrail, l.Content)).SingleOrDefaultAsync();
+        var lesson = await db.CourseLessons.AsNoTracking()
+            .Where(l => l.Id == lessonId && db.CourseChapters.Any(c => c.Id == l.ChapterId && c.CourseId == courseId))
+            .Select(l => new LessonContent(l.Id, courseId, l.Name, l.FreeTrail, l.Content)).SingleOrDefaultAsync();
         if (lesson is null)
             return ApiErrors.NotFound("课时不存在");
         if (lesson.FreeTrail)

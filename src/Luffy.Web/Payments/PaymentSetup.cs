@@ -36,7 +36,8 @@ public static class PaymentSetup
         {
             if (options.UsesEmbeddedSandbox)
                 _ = sp.GetRequiredService<SandboxKeys>(); // generates the pairs on first start
-            var gateway = options.Gateway is { Length: > 0 } g ? g : $"{sp.GetRequiredService<SelfUrl>().Value}{AlipayOptions.SandboxPath}/gateway.do";
+            var self = sp.GetRequiredService<SelfUrl>();
+            Func<string> gateway = options.Gateway is { Length: > 0 } g ? () => g : () => $"{self.Value}{AlipayOptions.SandboxPath}/gateway.do";
             return new AlipayMerchant(gateway, options.AppId, AlipayKeys.LoadFile(options.AppPrivateKeyPath!), AlipayKeys.LoadFile(options.AlipayPublicKeyPath!));
         });
         services.AddTransient(sp => new AlipayClient(sp.GetRequiredService<AlipayHttp>().Client, sp.GetRequiredService<AlipayMerchant>(), sp.GetRequiredService<TimeProvider>()));

@@ -8,15 +8,16 @@ public sealed class SelfUrl(IServer server)
 {
     private string? _value;
 
-    public string Value => _value ??= Resolve();
+    /// <summary>Known once the server listens; before that (or on a test server) <c>http://localhost</c>, not remembered.</summary>
+    public string Value => _value ?? Resolve() ?? "http://localhost";
 
-    private string Resolve()
+    private string? Resolve()
     {
         var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         var address = addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal)) ?? addresses.FirstOrDefault();
         if (address is null)
-            return "http://localhost";
+            return null;
         // A wildcard binding is reachable on loopback.
-        return address.Replace("://+", "://127.0.0.1").Replace("://*", "://127.0.0.1").Replace("://0.0.0.0", "://127.0.0.1").Replace("://[::]", "://127.0.0.1").TrimEnd('/');
+        return _value = address.Replace("://+", "://127.0.0.1").Replace("://*", "://127.0.0.1").Replace("://0.0.0.0", "://127.0.0.1").Replace("://[::]", "://127.0.0.1").TrimEnd('/');
     }
 }

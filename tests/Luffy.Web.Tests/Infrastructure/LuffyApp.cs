@@ -20,6 +20,15 @@ public abstract class LuffyApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     private int _sequence;
 
+    /// <summary>Serve over Kestrel on a loopback port, so that the sandbox's notifications reach the app over real HTTP.</summary>
+    protected virtual bool RealHttp => false;
+
+    protected LuffyApp()
+    {
+        if (RealHttp)
+            UseKestrel(0);
+    }
+
     public FakeTimeProvider Clock { get; } = new(Epoch);
 
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "luffy-tests", Guid.NewGuid().ToString("N"));
@@ -34,6 +43,7 @@ public abstract class LuffyApp : WebApplicationFactory<Program>, IAsyncLifetime
         new("Luffy:SqlCountHeader", "true"),
         new("LoginThrottle:PerUsername", "1000"),
         new("LoginThrottle:PerClient", "100000"),
+        new("Alipay:SandboxNotifyScheduleDivisor", "6000"),
     ];
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -46,7 +56,9 @@ public abstract class LuffyApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     public virtual ValueTask InitializeAsync()
     {
-        if (Unavailable is null)
+        if (Unavailable is null && RealHttp)
+            StartServer();
+        else if (Unavailable is null)
             _ = Server; // starts the host: migrations run here
         return ValueTask.CompletedTask;
     }
@@ -91,6 +103,13 @@ public abstract class LuffyApp : WebApplicationFactory<Program>, IAsyncLifetime
             await WithDbAsync(db => db.Users.Where(u => u.Id == id).ExecuteUpdateAsync(u => u.SetProperty(x => x.Credit, credit)));
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("jwt", login.GetProperty("token").GetString());
         return new UserClient(client, id, username);
+    }
+
+    /// <summary>Logs the user in again: after the fake clock jumps ahead, the old token has expired as it would.</summary>
+    public async Task LoginAgainAsync(UserClient user)
+    {
+        var login = await (await Anonymous().PostAsJsonAsync("/users/login/", new { username = user.Username, password = "secret123" })).Content.ReadFromJsonAsync<JsonElement>();
+        user.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("jwt", login.GetProperty("token").GetString());
     }
 
     public async Task WithDbAsync(Func<LuffyDbContext, Task> action)
@@ -200,13 +219,23 @@ public static class LuffyAppOrders
 }
 
 /// <summary>SQLite in the data directory and the embedded Garnet server: the default, always run.</summary>
-public sealed class SqliteGarnetApp : LuffyApp;
+public class SqliteGarnetApp : LuffyApp;
+
+public sealed class KestrelSqliteApp : SqliteGarnetApp
+{
+    protected override bool RealHttp => true;
+}
+
+public sealed class KestrelPostgresApp : PostgresRedisApp
+{
+    protected override bool RealHttp => true;
+}
 
 /// <summary>
 /// PostgreSQL and redis-server, as in production: each where the environment names it
 /// (<c>LUFFY_TEST_POSTGRES</c>, <c>LUFFY_TEST_REDIS</c>), the embedded default for the other; skipped when neither is named.
 /// </summary>
-public sealed class PostgresRedisApp : LuffyApp
+public class PostgresRedisApp : LuffyApp
 {
     private static readonly string? ServerConnection = Setting("LUFFY_TEST_POSTGRES");
     private static readonly string? RedisConfiguration = Setting("LUFFY_TEST_REDIS");

@@ -266,10 +266,6 @@ namespace Luffy.Infrastructure.Data.Migrations.Postgres
                         .HasColumnType("character varying(20000)")
                         .HasColumnName("content");
 
-                    b.Property<int>("CourseId")
-                        .HasColumnType("integer")
-                        .HasColumnName("course_id");
-
                     b.Property<string>("Duration")
                         .IsRequired()
                         .HasMaxLength(256)
@@ -293,8 +289,6 @@ namespace Luffy.Infrastructure.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("ChapterId");
-
-                    b.HasIndex("CourseId");
 
                     b.ToTable("ly_course_lesson", (string)null);
                 });

@@ -247,10 +247,6 @@ namespace Luffy.Infrastructure.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("content");
 
-                    b.Property<int>("CourseId")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("course_id");
-
                     b.Property<string>("Duration")
                         .IsRequired()
                         .HasMaxLength(256)
@@ -274,8 +270,6 @@ namespace Luffy.Infrastructure.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("ChapterId");
-
-                    b.HasIndex("CourseId");
 
                     b.ToTable("ly_course_lesson", (string)null);
                 });

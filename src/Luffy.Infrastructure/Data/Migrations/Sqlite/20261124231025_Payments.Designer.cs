@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Luffy.Infrastructure.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteLuffyDbContext))]
-    [Migration("20261124230526_Payments")]
+    [Migration("20261124231025_Payments")]
     partial class Payments
     {
         /// <inheritdoc />
@@ -250,10 +250,6 @@ namespace Luffy.Infrastructure.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("content");
 
-                    b.Property<int>("CourseId")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("course_id");
-
                     b.Property<string>("Duration")
                         .IsRequired()
                         .HasMaxLength(256)
@@ -277,8 +273,6 @@ namespace Luffy.Infrastructure.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("ChapterId");
-
-                    b.HasIndex("CourseId");
 
                     b.ToTable("ly_course_lesson", (string)null);
                 });

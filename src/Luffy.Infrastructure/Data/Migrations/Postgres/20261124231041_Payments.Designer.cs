@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Luffy.Infrastructure.Data.Migrations.Postgres
 {
     [DbContext(typeof(NpgsqlLuffyDbContext))]
-    [Migration("20261124230539_Payments")]
+    [Migration("20261124231041_Payments")]
     partial class Payments
     {
         /// <inheritdoc />
@@ -269,10 +269,6 @@ namespace Luffy.Infrastructure.Data.Migrations.Postgres
                         .HasColumnType("character varying(20000)")
                         .HasColumnName("content");
 
-                    b.Property<int>("CourseId")
-                        .HasColumnType("integer")
-                        .HasColumnName("course_id");
-
                     b.Property<string>("Duration")
                         .IsRequired()
                         .HasMaxLength(256)
@@ -296,8 +292,6 @@ namespace Luffy.Infrastructure.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("ChapterId");
-
-                    b.HasIndex("CourseId");
 
                     b.ToTable("ly_course_lesson", (string)null);
                 });

@@ -12,6 +12,14 @@ namespace Luffy.Infrastructure.Data.Migrations.Postgres
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropIndex(
+                name: "IX_ly_course_lesson_course_id",
+                table: "ly_course_lesson");
+
+            migrationBuilder.DropColumn(
+                name: "course_id",
+                table: "ly_course_lesson");
+
             migrationBuilder.AddColumn<long>(
                 name: "policy_price",
                 table: "ly_order_detail",
@@ -63,6 +71,18 @@ namespace Luffy.Infrastructure.Data.Migrations.Postgres
             migrationBuilder.DropColumn(
                 name: "pay_url_issued_at",
                 table: "ly_order");
+
+            migrationBuilder.AddColumn<int>(
+                name: "course_id",
+                table: "ly_course_lesson",
+                type: "integer",
+                nullable: false,
+                defaultValue: 0);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ly_course_lesson_course_id",
+                table: "ly_course_lesson",
+                column: "course_id");
         }
     }
 }

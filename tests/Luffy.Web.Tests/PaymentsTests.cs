@@ -1,0 +1,365 @@
+using Luffy.Domain.Orders;
+using Luffy.Infrastructure.Alipay;
+using Luffy.Web.Orders;
+using Luffy.Web.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Luffy.Web.Tests;
+
+public sealed class PaymentsTestsOnSqlite(KestrelSqliteApp app) : PaymentsTests(app), IClassFixture<KestrelSqliteApp>;
+
+public sealed class PaymentsTestsOnPostgres(KestrelPostgresApp app) : PaymentsTests(app), IClassFixture<KestrelPostgresApp>;
+
+/// <summary>Payments against the sandbox gateway over real HTTP: the app on Kestrel, the notify POSTed back to it.</summary>
+public abstract class PaymentsTests(LuffyApp app)
+{
+    /// <summary>A plain client, as the gateway or a browser that does not follow redirects.</summary>
+    private HttpClient Raw() => new(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = app.Anonymous().BaseAddress };
+
+    private async Task<(UserClient User, string Number)> OrderAsync(decimal yuan = 100m, int expire = 0, UserClient? user = null, Course? course = null)
+    {
+        user ??= await app.StudentAsync();
+        await user.CartAsync(expire, course ?? await app.CourseAsync(yuan));
+        var created = await user.OrderAsync();
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return (user, (await created.JsonAsync()).GetProperty("order").GetString()!);
+    }
+
+    /// <summary>Gets the pay URL and opens it, as the browser does, so the sandbox knows the trade.</summary>
+    private async Task<string> OpenCashierAsync(UserClient user, string number)
+    {
+        var url = await user.Http.GetFromJsonAsync<JsonElement>($"/payments/alipay/url/?order_number={number}");
+        Assert.Equal("发起支付成功", url.GetProperty("message").GetString());
+        var cashier = await Raw().GetAsync(url.GetProperty("url").GetString());
+        Assert.Equal(HttpStatusCode.OK, cashier.StatusCode);
+        return await cashier.Content.ReadAsStringAsync();
+    }
+
+    private async Task<JsonElement> ScriptedPayAsync(string number, bool notify)
+    {
+        var paid = await Raw().PostAsync($"/alipay-sandbox/sandbox/trades/{number}/pay?notify={notify.ToString().ToLowerInvariant()}", null);
+        Assert.Equal(HttpStatusCode.OK, paid.StatusCode);
+        return await paid.JsonAsync();
+    }
+
+    private async Task<OrderStatus> StatusAsync(string number) =>
+        await app.WithDbAsync(db => db.Orders.Where(o => o.OrderNumber == number).Select(o => o.OrderStatus).SingleAsync());
+
+    /// <summary>Waits (bounded) for the asynchronous notification to change the order.</summary>
+    private async Task<OrderStatus> EventuallyAsync(string number, OrderStatus wanted)
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            var status = await StatusAsync(number);
+            if (status == wanted)
+                return status;
+            await Task.Delay(50);
+        }
+        return await StatusAsync(number);
+    }
+
+    private async Task<Dictionary<string, string?>> NotificationAsync(string number) =>
+        (await Raw().GetFromJsonAsync<Dictionary<string, string?>>($"/alipay-sandbox/sandbox/trades/{number}/notification"))!;
+
+    private Task<string> PostNotifyAsync(IEnumerable<KeyValuePair<string, string?>> form) =>
+        Raw().PostAsync("/payments/alipay/result/", new FormUrlEncodedContent(form.Select(p => new KeyValuePair<string, string>(p.Key, p.Value ?? ""))))
+            .ContinueWith(t => t.Result.Content.ReadAsStringAsync()).Unwrap();
+
+    private Dictionary<string, string?> Resign(Dictionary<string, string?> form)
+    {
+        using var key = AlipayKeys.LoadFile(Path.Combine(app.DataDirectory, "keys", "alipay_private_key.pem"));
+        form["sign"] = AlipaySignature.SignNotification(form, key);
+        return form;
+    }
+
+    [Fact]
+    public async Task Buyer_pays_on_the_cashier_and_the_notify_fulfils_the_order()
+    {
+        var (user, number) = await OrderAsync(99.5m, expire: 90);
+        var page = await OpenCashierAsync(user, number);
+        Assert.Contains("¥69.65", page);
+        Assert.Contains("确认付款", page);
+        Assert.Contains("取消", page);
+
+        var confirm = await Raw().PostAsync($"/alipay-sandbox/cashier/{number}/pay", null);
+        Assert.Equal(HttpStatusCode.Redirect, confirm.StatusCode);
+        var returned = confirm.Headers.Location!.ToString();
+        Assert.Contains("method=alipay.trade.page.pay.return", returned);
+
+        Assert.Equal(OrderStatus.Paid, await EventuallyAsync(number, OrderStatus.Paid));
+        var result = await Raw().GetFromJsonAsync<JsonElement>(new Uri(returned).PathAndQuery);
+        Assert.Equal(69.65m, result.GetProperty("message").Decimal("real_price"));
+        Assert.Single(result.GetProperty("message").GetProperty("course_list").EnumerateArray());
+
+        var order = await app.WithDbAsync(db => db.Orders.SingleAsync(o => o.OrderNumber == number));
+        Assert.NotNull(order.TradeNo);
+        var mine = await user.Http.GetFromJsonAsync<JsonElement>("/users/courses/");
+        var purchase = Assert.Single(mine.EnumerateArray());
+        Assert.Equal(order.PayTime!.Value.AddDays(90), purchase.GetProperty("out_time").GetDateTime().ToUniversalTime());
+        Assert.False(purchase.GetProperty("expired").GetBoolean());
+        var sandbox = await Raw().GetFromJsonAsync<JsonElement>($"/alipay-sandbox/sandbox/trades/{number}");
+        Assert.True(sandbox.GetProperty("notify_acknowledged").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Bad_notifications_get_failure_change_nothing_and_are_recorded()
+    {
+        var (user, number) = await OrderAsync();
+        await OpenCashierAsync(user, number);
+        await ScriptedPayAsync(number, notify: false);
+        var genuine = await NotificationAsync(number);
+
+        var forged = new Dictionary<string, string?>(genuine) { ["total_amount"] = "0.01" };
+        var otherApp = Resign(new Dictionary<string, string?>(genuine) { ["app_id"] = "2021999999999999", ["auth_app_id"] = "2021999999999999" });
+        var wrongAmount = Resign(new Dictionary<string, string?>(genuine) { ["total_amount"] = "1.00", ["receipt_amount"] = "1.00" });
+        var unknownOrder = Resign(new Dictionary<string, string?>(genuine) { ["out_trade_no"] = "2099010100000000000000001" });
+        var unsigned = new Dictionary<string, string?>(genuine);
+        unsigned.Remove("sign");
+
+        foreach (var bad in new[] { forged, otherApp, wrongAmount, unknownOrder, unsigned })
+            Assert.Equal("failure", await PostNotifyAsync(bad));
+
+        Assert.Equal(OrderStatus.Unpaid, await StatusAsync(number));
+        Assert.False(await app.WithDbAsync(db => db.UserCourses.AnyAsync(u => u.UserId == user.Id)));
+        var recorded = await app.WithDbAsync(db => db.PaymentNotifications.Where(n => n.OutTradeNo == number || n.OutTradeNo == "2099010100000000000000001").ToListAsync());
+        Assert.Equal(5, recorded.Count);
+        Assert.All(recorded, n => Assert.StartsWith("refused", n.Outcome));
+        Assert.Equal(3, recorded.Count(n => !n.Verified));   // forged, unsigned and another app's: app_id is part of authenticity
+
+        Assert.Equal("success", await PostNotifyAsync(genuine));
+        Assert.Equal(OrderStatus.Paid, await StatusAsync(number));
+    }
+
+    [Fact]
+    public async Task Wait_buyer_pay_is_acknowledged_and_changes_nothing()
+    {
+        var (user, number) = await OrderAsync();
+        await OpenCashierAsync(user, number);
+        await ScriptedPayAsync(number, notify: false);
+        var waiting = Resign(new Dictionary<string, string?>(await NotificationAsync(number)) { ["trade_status"] = "WAIT_BUYER_PAY" });
+        Assert.Equal("success", await PostNotifyAsync(waiting));
+        Assert.Equal(OrderStatus.Unpaid, await StatusAsync(number));
+    }
+
+    [Fact]
+    public async Task Fifty_concurrent_duplicate_notifies_fulfil_once()
+    {
+        var course = await app.CourseAsync(100m);
+        var (user, number) = await OrderAsync(expire: 30, course: course);
+        await OpenCashierAsync(user, number);
+        await ScriptedPayAsync(number, notify: false);
+        var notification = await NotificationAsync(number);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => PostNotifyAsync(notification)));
+
+        Assert.All(answers, a => Assert.Equal("success", a));
+        Assert.Equal(OrderStatus.Paid, await StatusAsync(number));
+        var purchase = await app.WithDbAsync(db => db.UserCourses.SingleAsync(u => u.UserId == user.Id));
+        var paid = await app.WithDbAsync(db => db.Orders.SingleAsync(o => o.OrderNumber == number));
+        Assert.Equal(paid.PayTime!.Value.AddDays(30), purchase.OutTime);   // extended once, not fifty times
+        var outcomes = await app.WithDbAsync(db => db.PaymentNotifications.Where(n => n.OutTradeNo == number).Select(n => n.Outcome).ToListAsync());
+        Assert.Equal(1, outcomes.Count(o => o == "fulfilled"));
+        Assert.Equal(49, outcomes.Count(o => o.StartsWith("duplicate", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Notify_and_return_racing_fulfil_once()
+    {
+        var (user, number) = await OrderAsync(expire: 30);
+        await OpenCashierAsync(user, number);
+        var paid = await ScriptedPayAsync(number, notify: false);
+        var returnPath = new Uri(paid.GetProperty("return_url").GetString()!).PathAndQuery;
+        var notification = await NotificationAsync(number);
+
+        var racing = new List<Task>();
+        for (var i = 0; i < 5; i++)
+        {
+            racing.Add(PostNotifyAsync(notification));
+            racing.Add(Raw().GetAsync(returnPath));
+        }
+        await Task.WhenAll(racing);
+
+        var purchase = await app.WithDbAsync(db => db.UserCourses.SingleAsync(u => u.UserId == user.Id));
+        var order = await app.WithDbAsync(db => db.Orders.SingleAsync(o => o.OrderNumber == number));
+        Assert.Equal(OrderStatus.Paid, order.OrderStatus);
+        Assert.Equal(order.PayTime!.Value.AddDays(30), purchase.OutTime);
+    }
+
+    [Fact]
+    public async Task Return_before_notify_asks_the_gateway()
+    {
+        var (user, number) = await OrderAsync();
+        await OpenCashierAsync(user, number);
+        var paid = await ScriptedPayAsync(number, notify: false);
+
+        var result = await Raw().GetAsync(new Uri(paid.GetProperty("return_url").GetString()!).PathAndQuery);
+
+        Assert.Equal(HttpStatusCode.OK, result.StatusCode);
+        Assert.Equal(OrderStatus.Paid, await StatusAsync(number));
+        var order = await app.WithDbAsync(db => db.Orders.SingleAsync(o => o.OrderNumber == number));
+        Assert.Equal(paid.GetProperty("trade_no").GetString(), order.TradeNo);
+    }
+
+    [Fact]
+    public async Task Forged_return_is_refused()
+    {
+        var (user, number) = await OrderAsync();
+        await OpenCashierAsync(user, number);
+        var paid = await ScriptedPayAsync(number, notify: false);
+        var forged = paid.GetProperty("return_url").GetString()!.Replace("total_amount=100.00", "total_amount=1.00");
+        var response = await Raw().GetAsync(new Uri(forged).PathAndQuery);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(OrderStatus.Unpaid, await StatusAsync(number));
+    }
+
+    [Fact]
+    public async Task Lost_notify_is_reconciled_before_the_timeout_cancels()
+    {
+        var (user, number) = await OrderAsync();
+        await OpenCashierAsync(user, number);
+        await ScriptedPayAsync(number, notify: false);
+
+        app.Clock.Advance(TimeSpan.FromHours(12));
+        await app.Services.GetRequiredService<AutoCancelJob>().RunOnceAsync();
+
+        Assert.Equal(OrderStatus.Paid, await StatusAsync(number));
+        Assert.True(await app.WithDbAsync(db => db.UserCourses.AnyAsync(u => u.UserId == user.Id)));
+    }
+
+    [Fact]
+    public async Task Unpaid_trade_is_closed_at_the_gateway_when_the_order_times_out()
+    {
+        var (user, number) = await OrderAsync();
+        await OpenCashierAsync(user, number);
+
+        app.Clock.Advance(TimeSpan.FromHours(12));
+        await app.Services.GetRequiredService<AutoCancelJob>().RunOnceAsync();
+
+        Assert.Equal(OrderStatus.TimedOut, await StatusAsync(number));
+        var trade = await Raw().GetFromJsonAsync<JsonElement>($"/alipay-sandbox/sandbox/trades/{number}");
+        Assert.Equal("TRADE_CLOSED", trade.GetProperty("status").GetString());
+        var late = await Raw().PostAsync($"/alipay-sandbox/sandbox/trades/{number}/pay", null);
+        Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
+    }
+
+    [Fact]
+    public async Task Payment_arriving_for_a_cancelled_order_is_refunded_and_grants_nothing()
+    {
+        var (user, number) = await OrderAsync();
+        await OpenCashierAsync(user, number);
+        Assert.Equal(HttpStatusCode.OK, (await user.Http.PostAsync($"/orders/{number}/cancel/", null)).StatusCode);
+
+        await ScriptedPayAsync(number, notify: true);
+
+        Assert.Equal(OrderStatus.Refunded, await EventuallyAsync(number, OrderStatus.Refunded));
+        Assert.False(await app.WithDbAsync(db => db.UserCourses.AnyAsync(u => u.UserId == user.Id)));
+        var trade = await Raw().GetFromJsonAsync<JsonElement>($"/alipay-sandbox/sandbox/trades/{number}");
+        Assert.Equal("100.00", trade.GetProperty("refunded").GetString());
+        Assert.Equal("已退款", (await user.Http.GetFromJsonAsync<JsonElement>($"/orders/{number}/")).GetProperty("order_status_text").GetString());
+    }
+
+    [Fact]
+    public async Task Repurchase_extends_validity_and_permanent_has_no_end()
+    {
+        var course = await app.CourseAsync(100m);
+        var (user, first) = await OrderAsync(expire: 30, course: course);
+        await OpenCashierAsync(user, first);
+        await ScriptedPayAsync(first, notify: true);
+        Assert.Equal(OrderStatus.Paid, await EventuallyAsync(first, OrderStatus.Paid));
+        var firstEnd = await app.WithDbAsync(db => db.UserCourses.Where(u => u.UserId == user.Id).Select(u => u.OutTime).SingleAsync());
+
+        app.Clock.Advance(TimeSpan.FromDays(10));
+        await app.LoginAgainAsync(user);
+        var (_, second) = await OrderAsync(expire: 30, user: user, course: course);
+        await OpenCashierAsync(user, second);
+        await ScriptedPayAsync(second, notify: true);
+        Assert.Equal(OrderStatus.Paid, await EventuallyAsync(second, OrderStatus.Paid));
+        Assert.Equal(firstEnd!.Value.AddDays(30), await app.WithDbAsync(db => db.UserCourses.Where(u => u.UserId == user.Id).Select(u => u.OutTime).SingleAsync()));
+
+        var (_, forever) = await OrderAsync(expire: 0, user: user, course: course);
+        await OpenCashierAsync(user, forever);
+        await ScriptedPayAsync(forever, notify: true);
+        Assert.Equal(OrderStatus.Paid, await EventuallyAsync(forever, OrderStatus.Paid));
+        Assert.Null(await app.WithDbAsync(db => db.UserCourses.Where(u => u.UserId == user.Id).Select(u => u.OutTime).SingleAsync()));
+        var mine = await user.Http.GetFromJsonAsync<JsonElement>("/users/courses/");
+        Assert.Equal(JsonValueKind.Null, mine[0].GetProperty("out_time").ValueKind);
+    }
+
+    [Fact]
+    public async Task Lesson_is_served_to_a_valid_owner_and_refused_after_the_purchase_runs_out()
+    {
+        var course = await app.CourseAsync(100m);
+        var lessons = await app.WithDbAsync(db => db.CourseChapters.Where(c => c.CourseId == course.Id).SelectMany(c => c.Lessons).OrderBy(l => l.Lesson).ToListAsync());
+        var (free, paid) = (lessons[0], lessons[1]);
+        var (user, number) = await OrderAsync(expire: 30, course: course);
+        var stranger = await app.StudentAsync();
+
+        Assert.Equal(HttpStatusCode.OK, (await app.Anonymous().GetAsync($"/courses/{course.Id}/lessons/{free.Id}/")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await app.Anonymous().GetAsync($"/courses/{course.Id}/lessons/{paid.Id}/")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await user.Http.GetAsync($"/courses/{course.Id}/lessons/{paid.Id}/")).StatusCode);
+
+        await OpenCashierAsync(user, number);
+        await ScriptedPayAsync(number, notify: true);
+        Assert.Equal(OrderStatus.Paid, await EventuallyAsync(number, OrderStatus.Paid));
+        Assert.Equal(HttpStatusCode.OK, (await user.Http.GetAsync($"/courses/{course.Id}/lessons/{paid.Id}/")).StatusCode);
+        var refused = await stranger.Http.GetAsync($"/courses/{course.Id}/lessons/{paid.Id}/");
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains("没有购买", await refused.MessageAsync());
+
+        app.Clock.Advance(TimeSpan.FromDays(31));
+        await app.LoginAgainAsync(user);
+        var expired = await user.Http.GetAsync($"/courses/{course.Id}/lessons/{paid.Id}/");
+        Assert.Equal(HttpStatusCode.Forbidden, expired.StatusCode);
+        Assert.Contains("有效期已过", await expired.MessageAsync());
+        Assert.True((await user.Http.GetFromJsonAsync<JsonElement>("/users/courses/"))[0].GetProperty("expired").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Pay_url_only_for_the_callers_unpaid_order_and_pricing_freezes_once_issued()
+    {
+        var (user, number) = await OrderAsync(100m);
+        var stranger = await app.StudentAsync();
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.Http.GetAsync($"/payments/alipay/url/?order_number={number}")).StatusCode);
+
+        // Before the first URL the tutorial's client may still apply a coupon.
+        var coupon = await app.CouponAsync(user.Id, "-10");
+        var first = await user.Http.GetFromJsonAsync<JsonElement>($"/payments/alipay/url/?order_number={number}&coupon_id={coupon}");
+        Assert.Contains("total_amount%22%3A%2290.00", first.GetProperty("url").GetString());
+        Assert.Equal(90m, (await user.Http.GetFromJsonAsync<JsonElement>($"/orders/{number}/")).Decimal("real_price"));
+
+        var other = await app.CouponAsync(user.Id, "-20");
+        var frozen = await user.Http.GetAsync($"/payments/alipay/url/?order_number={number}&coupon_id={other}");
+        Assert.Equal(HttpStatusCode.Conflict, frozen.StatusCode);
+        Assert.Equal(90m, (await user.Http.GetFromJsonAsync<JsonElement>($"/orders/{number}/")).Decimal("real_price"));
+        Assert.False(await app.WithDbAsync(db => db.UserCoupons.Where(u => u.Id == other).Select(u => u.IsUse).SingleAsync()));
+
+        var stolen = await app.CouponAsync(stranger.Id, "-50");
+        var (_, fresh) = await OrderAsync(100m, user: user);
+        var refused = await user.Http.GetAsync($"/payments/alipay/url/?order_number={fresh}&coupon_id={stolen}");
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal("优惠券不可用", await refused.MessageAsync());
+    }
+
+    [Fact]
+    public async Task Trade_past_its_expiry_cannot_be_paid_and_expired_order_gets_no_url()
+    {
+        var (user, number) = await OrderAsync();
+        await OpenCashierAsync(user, number);
+        app.Clock.Advance(TimeSpan.FromHours(12));
+
+        var late = await Raw().PostAsync($"/alipay-sandbox/sandbox/trades/{number}/pay", null);
+        Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await user.Http.GetAsync($"/payments/alipay/url/?order_number={number}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Gateway_refuses_a_request_signed_with_another_key()
+    {
+        var (user, number) = await OrderAsync();
+        var url = (await user.Http.GetFromJsonAsync<JsonElement>($"/payments/alipay/url/?order_number={number}")).GetProperty("url").GetString()!;
+        var tampered = url.Replace("total_amount%22%3A%22100.00", "total_amount%22%3A%220.01");
+        var page = await (await Raw().GetAsync(tampered)).Content.ReadAsStringAsync();
+        Assert.Contains("40002", page);
+        Assert.Contains("isv.invalid-signature", page);
+    }
+}
