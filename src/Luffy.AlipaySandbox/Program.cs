@@ -1,7 +1,7 @@
 namespace Luffy.AlipaySandbox;
 
 /// <summary>Runs the sandbox gateway alone: <c>dotnet run --project src/Luffy.AlipaySandbox</c>.</summary>
-public static class Program
+public sealed class Program
 {
     public static async Task Main(string[] args)
     {

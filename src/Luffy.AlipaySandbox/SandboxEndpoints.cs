@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Luffy.Domain;
 using Luffy.Infrastructure.Alipay;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Luffy.AlipaySandbox;
 
@@ -14,6 +15,7 @@ public static class SandboxEndpoints
 {
     public static IServiceCollection AddAlipaySandbox(this IServiceCollection services, SandboxOptions options)
     {
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(options);
         services.AddSingleton<SandboxKeys>();
         services.AddSingleton<SandboxTrades>();

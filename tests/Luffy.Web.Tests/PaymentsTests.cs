@@ -363,3 +363,134 @@ public abstract class PaymentsTests(LuffyApp app)
         Assert.Contains("isv.invalid-signature", page);
     }
 }
+
+/// <summary>The sandbox run alone (its own host), spoken to by the real client.</summary>
+public sealed class StandaloneSandboxTests : IDisposable
+{
+    private readonly string _keys = Path.Combine(Path.GetTempPath(), "luffy-tests", Guid.NewGuid().ToString("N"));
+    private readonly Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Luffy.AlipaySandbox.Program> _sandbox;
+
+    public StandaloneSandboxTests() =>
+        _sandbox = new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Luffy.AlipaySandbox.Program>()
+            .WithWebHostBuilder(b => b.UseSetting("Sandbox:KeysDirectory", _keys));
+
+    private AlipayClient Client()
+    {
+        var http = _sandbox.CreateClient();
+        var merchant = new AlipayMerchant(() => new Uri(http.BaseAddress!, "gateway.do").ToString(), "2021000000000001",
+            AlipayKeys.LoadFile(Path.Combine(_keys, "app_private_key.pem")), AlipayKeys.LoadFile(Path.Combine(_keys, "alipay_public_key.pem")));
+        return new AlipayClient(http, merchant, TimeProvider.System);
+    }
+
+    [Fact]
+    public async Task Page_pay_query_refund_and_close_speak_the_protocol()
+    {
+        var http = _sandbox.CreateClient();
+        var alipay = Client();
+        var unknown = await alipay.QueryAsync("NO-SUCH-TRADE");
+        Assert.Equal(("40004", "ACQ.TRADE_NOT_EXIST"), (unknown.Code, unknown.SubCode));
+
+        var url = alipay.PagePayUrl("T1", Money.FromYuan(12.34m), "测试课程", DateTime.UtcNow.AddHours(1), "http://127.0.0.1:9/notify", "http://127.0.0.1:9/return");
+        var cashier = await (await http.GetAsync(new Uri(url).PathAndQuery)).Content.ReadAsStringAsync();
+        Assert.Contains("¥12.34", cashier);
+        Assert.Equal("WAIT_BUYER_PAY", (await alipay.QueryAsync("T1")).Get("trade_status"));
+
+        Assert.Equal(HttpStatusCode.OK, (await http.PostAsync("/sandbox/trades/T1/pay?notify=false", null)).StatusCode);
+        var paid = await alipay.QueryAsync("T1");
+        Assert.Equal(("10000", "TRADE_SUCCESS", "12.34"), (paid.Code, paid.Get("trade_status"), paid.Get("total_amount")));
+
+        var close = await alipay.CloseAsync("T1");
+        Assert.Equal("ACQ.TRADE_STATUS_ERROR", close.SubCode);
+        var refund = await alipay.RefundAsync("T1", Money.FromYuan(12.34m), "R1", "测试");
+        Assert.True(refund.IsSuccess);
+        Assert.True((await alipay.RefundAsync("T1", Money.FromYuan(12.34m), "R1", "测试")).IsSuccess);   // same request number: same refund
+        Assert.Equal("ACQ.REFUND_AMT_NOT_EQUAL_TOTAL", (await alipay.RefundAsync("T1", Money.FromYuan(1m), "R2", "测试")).SubCode);
+    }
+
+    [Fact]
+    public async Task Requests_with_a_bad_signature_app_id_or_amount_are_refused()
+    {
+        var http = _sandbox.CreateClient();
+        var url = Client().PagePayUrl("T2", Money.FromYuan(1m), "课程", DateTime.UtcNow.AddHours(1), "http://127.0.0.1:9/n", "http://127.0.0.1:9/r");
+        var path = new Uri(url).PathAndQuery;
+
+        var badSign = await (await http.GetAsync(path.Replace("total_amount%22%3A%221.00", "total_amount%22%3A%220.01"))).Content.ReadAsStringAsync();
+        Assert.Contains("isv.invalid-signature", badSign);
+        var badApp = await (await http.GetAsync(path.Replace("app_id=2021000000000001", "app_id=2021000000000002"))).Content.ReadAsStringAsync();
+        Assert.Contains("isv.invalid-app-id", badApp);
+
+        using var key = AlipayKeys.LoadFile(Path.Combine(_keys, "app_private_key.pem"));
+        var parameters = new Dictionary<string, string?>
+        {
+            ["app_id"] = "2021000000000001", ["method"] = "alipay.trade.page.pay", ["charset"] = "utf-8", ["sign_type"] = "RSA2",
+            ["timestamp"] = "2026-12-01 12:00:00", ["version"] = "1.0",
+            ["biz_content"] = """{"out_trade_no":"T3","total_amount":"1.5","subject":"课程","product_code":"FAST_INSTANT_TRADE_PAY"}""",
+        };
+        parameters["sign"] = AlipaySignature.SignRequest(parameters, key);
+        var badAmount = await (await http.PostAsync("/gateway.do", new FormUrlEncodedContent(parameters.Select(p => new KeyValuePair<string, string>(p.Key, p.Value!))))).Content.ReadAsStringAsync();
+        Assert.Contains("isv.invalid-total-amount", badAmount);
+    }
+
+    public void Dispose()
+    {
+        _sandbox.Dispose();
+        try
+        {
+            Directory.Delete(_keys, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+    }
+}
+
+/// <summary>The app on Kestrel with SQL that can be made to fail: the notify endpoint errs and the sandbox retries.</summary>
+public sealed class KestrelFaultyApp : LuffyApp
+{
+    public FaultInjector Faults { get; } = new();
+
+    protected override bool RealHttp => true;
+
+    protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureServices(services => services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>(Faults));
+    }
+}
+
+public sealed class NotifyRetryTests(KestrelFaultyApp app) : IClassFixture<KestrelFaultyApp>
+{
+    [Fact]
+    public async Task Sandbox_retries_the_notify_on_its_schedule_until_the_answer_is_success()
+    {
+        var user = await app.StudentAsync();
+        await user.CartAsync(0, await app.CourseAsync(100m));
+        var number = (await (await user.OrderAsync()).JsonAsync()).GetProperty("order").GetString()!;
+        var url = (await user.Http.GetFromJsonAsync<JsonElement>($"/payments/alipay/url/?order_number={number}")).GetProperty("url").GetString();
+        var http = app.Anonymous();
+        await http.GetAsync(url);
+
+        async Task<JsonElement> Trade() => await http.GetFromJsonAsync<JsonElement>($"/alipay-sandbox/sandbox/trades/{number}");
+
+        app.Faults.FailOn = "UPDATE \"ly_order\" AS";   // fulfilment fails: the app answers 500, not "success"
+        await http.PostAsync($"/alipay-sandbox/sandbox/trades/{number}/pay", null);
+        for (var i = 0; i < 100 && (await Trade()).GetProperty("notify_attempts").GetInt32() < 1; i++)
+            await Task.Delay(50);
+        await Task.Delay(200);
+        Assert.False((await Trade()).GetProperty("notify_acknowledged").GetBoolean());
+        Assert.Equal(OrderStatus.Unpaid, await app.WithDbAsync(db => db.Orders.Where(o => o.OrderNumber == number).Select(o => o.OrderStatus).SingleAsync()));
+
+        app.Faults.FailOn = null;
+        // The first retry is due 4 minutes (÷ the divisor) later on the sandbox's clock.
+        for (var i = 0; i < 100 && !(await Trade()).GetProperty("notify_acknowledged").GetBoolean(); i++)
+        {
+            app.Clock.Advance(TimeSpan.FromMinutes(4));
+            await Task.Delay(50);
+        }
+
+        var trade = await Trade();
+        Assert.True(trade.GetProperty("notify_acknowledged").GetBoolean());
+        Assert.True(trade.GetProperty("notify_attempts").GetInt32() >= 2);
+        Assert.Equal(OrderStatus.Paid, await app.WithDbAsync(db => db.Orders.Where(o => o.OrderNumber == number).Select(o => o.OrderStatus).SingleAsync()));
+    }
+}
