@@ -27,6 +27,10 @@ app.MapOrdersApi();
 app.MapPayments();
 app.MapLearningApi();
 app.MapLuffyHealth();
+app.MapAccountActions();
+app.MapCartActions();
+app.MapOrderActions();
+app.MapRazorComponents<Luffy.Web.Components.App>();
 
 await app.InitializeAsync();
 await app.RunAsync();

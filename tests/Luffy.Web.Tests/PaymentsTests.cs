@@ -42,6 +42,9 @@ public abstract class PaymentsTests(LuffyApp app)
         return await paid.JsonAsync();
     }
 
+    /// <summary>The API's result endpoint with the query of a return URL (which points at the storefront's page).</summary>
+    private static string ApiReturn(string returnUrl) => "/payments/alipay/result/" + new Uri(returnUrl).Query;
+
     private async Task<OrderStatus> StatusAsync(string number) =>
         await app.WithDbAsync(db => db.Orders.Where(o => o.OrderNumber == number).Select(o => o.OrderStatus).SingleAsync());
 
@@ -87,7 +90,8 @@ public abstract class PaymentsTests(LuffyApp app)
         Assert.Contains("method=alipay.trade.page.pay.return", returned);
 
         Assert.Equal(OrderStatus.Paid, await EventuallyAsync(number, OrderStatus.Paid));
-        var result = await Raw().GetFromJsonAsync<JsonElement>(new Uri(returned).PathAndQuery);
+        Assert.StartsWith("/payment/result?", new Uri(returned).PathAndQuery);
+        var result = await Raw().GetFromJsonAsync<JsonElement>(ApiReturn(returned));
         Assert.Equal(69.65m, result.GetProperty("message").Decimal("real_price"));
         Assert.Single(result.GetProperty("message").GetProperty("course_list").EnumerateArray());
 
@@ -168,7 +172,7 @@ public abstract class PaymentsTests(LuffyApp app)
         var (user, number) = await OrderAsync(expire: 30);
         await OpenCashierAsync(user, number);
         var paid = await ScriptedPayAsync(number, notify: false);
-        var returnPath = new Uri(paid.GetProperty("return_url").GetString()!).PathAndQuery;
+        var returnPath = ApiReturn(paid.GetProperty("return_url").GetString()!);
         var notification = await NotificationAsync(number);
 
         var racing = new List<Task>();
@@ -192,7 +196,7 @@ public abstract class PaymentsTests(LuffyApp app)
         await OpenCashierAsync(user, number);
         var paid = await ScriptedPayAsync(number, notify: false);
 
-        var result = await Raw().GetAsync(new Uri(paid.GetProperty("return_url").GetString()!).PathAndQuery);
+        var result = await Raw().GetAsync(ApiReturn(paid.GetProperty("return_url").GetString()!));
 
         Assert.Equal(HttpStatusCode.OK, result.StatusCode);
         Assert.Equal(OrderStatus.Paid, await StatusAsync(number));
@@ -207,7 +211,7 @@ public abstract class PaymentsTests(LuffyApp app)
         await OpenCashierAsync(user, number);
         var paid = await ScriptedPayAsync(number, notify: false);
         var forged = paid.GetProperty("return_url").GetString()!.Replace("total_amount=100.00", "total_amount=1.00");
-        var response = await Raw().GetAsync(new Uri(forged).PathAndQuery);
+        var response = await Raw().GetAsync(ApiReturn(forged));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(OrderStatus.Unpaid, await StatusAsync(number));
     }

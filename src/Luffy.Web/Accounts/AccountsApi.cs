@@ -1,5 +1,6 @@
 using Luffy.Domain.Accounts;
 using Luffy.Web.Extensions;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
@@ -12,16 +13,11 @@ public sealed record RegisterResponse(int Id, string Username);
 public sealed record LoginRequest(string? Username, string? Password);
 public sealed record LoginResponse(string Token, int Id, string Username, long Credit, int CreditToMoney);
 
-public sealed record AccountServices(
-    LuffyDbContext Db, IPasswordHasher<User> Hasher, TokenService Tokens, LoginThrottle Throttle,
-    IOptions<LuffyOptions> Options, TimeProvider Clock);
 
 public static class AccountsApi
 {
-    public const string UsernameTaken = "用户名已存在";
+    public const string EitherScheme = "JwtOrCookie";
 
-    private static readonly User NobodyUser = new() { Username = "", PasswordHash = "" };
-    private static readonly string NobodyHash = new PasswordHasher<User>().HashPassword(NobodyUser, Guid.NewGuid().ToString());
 
     public static WebApplicationBuilder AddAccounts(this WebApplicationBuilder builder)
     {
@@ -29,7 +25,35 @@ public static class AccountsApi
         services.AddSingleton<JwtSigningKey>();
         services.AddSingleton<TokenService>();
         services.AddSingleton<LoginThrottle>();
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddScoped<AccountService>();
+        // The API takes a JWT (Authorization header); the storefront pages a cookie. One user store for both.
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = EitherScheme;
+                o.DefaultChallengeScheme = EitherScheme;
+            })
+            .AddPolicyScheme(EitherScheme, "JWT or cookie", o => o.ForwardDefaultSelector = context =>
+                context.Request.Headers.Authorization.Count > 0 ? JwtBearerDefaults.AuthenticationScheme : CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddJwtBearer()
+            .AddCookie(o =>
+            {
+                o.LoginPath = "/user/login";
+                o.LogoutPath = "/user/logout";
+                o.Cookie.Name = "luffy";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                o.ExpireTimeSpan = TimeSpan.FromDays(7);
+                o.SlidingExpiration = true;
+                // Only a browser asking for a page is sent to the login page; API callers get 401.
+                o.Events.OnRedirectToLogin = context =>
+                {
+                    if (context.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.Ordinal))
+                        context.Response.Redirect(context.RedirectUri);
+                    else
+                        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                    return Task.CompletedTask;
+                };
+            });
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<JwtSigningKey, IOptions<JwtOptions>, TimeProvider>((o, key, jwt, clock) =>
             {
@@ -73,47 +97,22 @@ public static class AccountsApi
         return app;
     }
 
-    public static async Task<Results<Created<RegisterResponse>, BadRequest<ApiMessage>>> Register(
-        RegisterRequest request, [AsParameters] AccountServices s)
+    public static async Task<Results<Created<RegisterResponse>, BadRequest<ApiMessage>>> Register(RegisterRequest request, AccountService accounts)
     {
-        var mobile = string.IsNullOrWhiteSpace(request.Mobile) ? null : request.Mobile.Trim();
-        if (AccountRules.Validate(request.Username, request.Password, mobile) is { } problem)
-            return ApiErrors.BadRequest(problem);
-        if (await s.Db.Users.AnyAsync(u => u.Username == request.Username))
-            return ApiErrors.BadRequest(UsernameTaken);
-        if (mobile is not null && await s.Db.Users.AnyAsync(u => u.Mobile == mobile))
-            return ApiErrors.BadRequest("手机号已被注册");
-
-        var user = new User { Username = request.Username!, Mobile = mobile, PasswordHash = "", CreatedAt = s.Clock.GetUtcNow().UtcDateTime };
-        user.PasswordHash = s.Hasher.HashPassword(user, request.Password!);
-        s.Db.Users.Add(user);
-        try
-        {
-            await s.Db.SaveChangesAsync();
-        }
-        catch (DbUpdateException)
-        {
-            // Lost a race with the same username or mobile: the unique indexes decide.
-            return ApiErrors.BadRequest(mobile is null ? UsernameTaken : "用户名或手机号已被注册");
-        }
-        return TypedResults.Created($"/users/{user.Id}/", new RegisterResponse(user.Id, user.Username));
+        var (user, error) = await accounts.RegisterAsync(request.Username, request.Password, request.Mobile);
+        return user is null
+            ? ApiErrors.BadRequest(error!.Message)
+            : TypedResults.Created($"/users/{user.Id}/", new RegisterResponse(user.Id, user.Username));
     }
 
     public static async Task<Results<Ok<LoginResponse>, BadRequest<ApiMessage>, JsonHttpResult<ApiMessage>>> Login(
-        LoginRequest request, HttpContext http, [AsParameters] AccountServices s)
+        LoginRequest request, HttpContext http, AccountService accounts, TokenService tokens, IOptions<LuffyOptions> options)
     {
-        if (string.IsNullOrEmpty(request.Username) || string.IsNullOrEmpty(request.Password))
-            return ApiErrors.BadRequest("请输入用户名和密码");
-        var client = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        if (!await s.Throttle.TryAttemptAsync(client, request.Username))
-            return TypedResults.Json(new ApiMessage("登录尝试过于频繁，请稍后再试"), statusCode: StatusCodes.Status429TooManyRequests);
-
-        var user = await s.Db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Username == request.Username || u.Mobile == request.Username);
-        // An unknown name costs the same hashing as a wrong password, so timing does not tell which names exist.
-        var verdict = s.Hasher.VerifyHashedPassword(user ?? NobodyUser, user?.PasswordHash ?? NobodyHash, request.Password);
-        if (user is null || verdict == PasswordVerificationResult.Failed)
-            return ApiErrors.BadRequest("用户名或密码错误");
-
-        return TypedResults.Ok(new LoginResponse(s.Tokens.Issue(user), user.Id, user.Username, user.Credit, s.Options.Value.CreditsPerYuan));
+        var (user, error, throttled) = await accounts.AuthenticateAsync(http, request.Username, request.Password);
+        if (throttled)
+            return TypedResults.Json(new ApiMessage(error!), statusCode: StatusCodes.Status429TooManyRequests);
+        if (user is null)
+            return ApiErrors.BadRequest(error!);
+        return TypedResults.Ok(new LoginResponse(tokens.Issue(user), user.Id, user.Username, user.Credit, options.Value.CreditsPerYuan));
     }
 }

@@ -50,12 +50,16 @@ public static class CartApi
     }
 
     /// <summary>The whole cart: one Redis round trip and one SQL query.</summary>
-    public static async Task<Ok<List<CartLine>>> List(HttpContext http, [AsParameters] CartServices s)
+    public static async Task<Ok<List<CartLine>>> List(HttpContext http, [AsParameters] CartServices s) =>
+        TypedResults.Ok(await LinesAsync(s, http.User.UserId(), img => MediaUrls.Absolute(http.Request, img)));
+
+    /// <summary>The cart's lines with prices, for the API and the cart page.</summary>
+    public static async Task<List<CartLine>> LinesAsync(CartServices s, int userId, Func<string, string> image)
     {
-        var items = await s.Cart.GetAsync(http.User.UserId());
+        var items = await s.Cart.GetAsync(userId);
         var now = Now(s);
         var courses = await CourseOffers.LoadAsync(s.Db, items.Select(i => i.CourseId).ToList(), now);
-        var lines = items.Select(item =>
+        return items.Select(item =>
         {
             if (!courses.TryGetValue(item.CourseId, out var course))
                 return new CartLine(item.CourseId, "", "", 0, 0, item.Selected, item.ExpireTime, "", "", [], false, CourseMissing);
@@ -67,11 +71,10 @@ public static class CartApi
             var option = course.Option(item.ExpireTime);
             var quote = option is null ? default : course.Quote(option, now);
             var reason = !course.IsOnSale ? CourseOffSale : option is null ? "所选有效期已下架，请重新选择" : null;
-            return new CartLine(course.Id, MediaUrls.Absolute(http.Request, course.CourseImg), course.Name,
+            return new CartLine(course.Id, image(course.CourseImg), course.Name,
                 quote.Price.Yuan, quote.RealPrice.Yuan, item.Selected, item.ExpireTime, option?.ExpireText ?? "",
                 quote.DiscountName ?? "", options, reason is null, reason);
         }).ToList();
-        return TypedResults.Ok(lines);
     }
 
     public static async Task<Results<Ok<ApiMessage>, BadRequest<ApiMessage>, NotFound<ApiMessage>>> Select(

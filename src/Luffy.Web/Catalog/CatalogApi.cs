@@ -3,7 +3,6 @@ using Luffy.Infrastructure.Catalog;
 
 namespace Luffy.Web.Catalog;
 
-public sealed record CatalogServices(LuffyDbContext Db, TimeProvider Clock);
 
 public static class CatalogApi
 {
@@ -19,21 +18,35 @@ public static class CatalogApi
         return app;
     }
 
-    public static async Task<Ok<List<CategoryDto>>> Categories([AsParameters] CatalogServices s) =>
-        TypedResults.Ok(await s.Db.CourseCategories.AsNoTracking().OrderBy(c => c.Orders).ThenBy(c => c.Id)
+    public static async Task<Ok<List<CategoryDto>>> Categories(LuffyDbContext db) =>
+        TypedResults.Ok(await db.CourseCategories.AsNoTracking().OrderBy(c => c.Orders).ThenBy(c => c.Id)
             .Select(c => new CategoryDto(c.Id, c.Name)).ToListAsync());
 
-    /// <summary>Courses on sale, paged, filtered by category, ordered by id, price or popularity (students).</summary>
     public static async Task<Results<Ok<PagedList<CourseListItem>>, BadRequest<ApiMessage>>> List(
-        HttpRequest http, [AsParameters] CatalogServices s,
-        int? page, int? size, int? category, string? ordering)
+        HttpRequest http, CatalogQueries catalog, int? page, int? size, int? category, string? ordering)
+    {
+        var (list, error) = await catalog.ListAsync(page, size, category, ordering, img => MediaUrls.Absolute(http, img));
+        return list is null ? ApiErrors.BadRequest(error!) : TypedResults.Ok(list);
+    }
+
+    public static async Task<Results<Ok<CourseDetail>, NotFound<ApiMessage>>> Detail(int id, HttpRequest http, CatalogQueries catalog) =>
+        await catalog.DetailAsync(id, img => MediaUrls.Absolute(http, img)) is { } detail
+            ? TypedResults.Ok(detail)
+            : ApiErrors.NotFound("课程不存在");
+}
+
+/// <summary>The catalog as the API and the storefront show it.</summary>
+public sealed class CatalogQueries(LuffyDbContext db, TimeProvider clock)
+{
+    /// <summary>Courses on sale, paged, filtered by category, ordered by id, price or popularity (students).</summary>
+    public async Task<(PagedList<CourseListItem>? Page, string? Error)> ListAsync(int? page, int? size, int? category, string? ordering, Func<string, string> image)
     {
         var pageNumber = page ?? 1;
-        var pageSize = size ?? DefaultPageSize;
-        if (pageNumber < 1 || pageSize is < 1 or > MaxPageSize)
-            return ApiErrors.BadRequest($"page 应从 1 开始，size 应在 1 到 {MaxPageSize} 之间");
+        var pageSize = size ?? CatalogApi.DefaultPageSize;
+        if (pageNumber < 1 || pageSize is < 1 or > CatalogApi.MaxPageSize)
+            return (null, $"page 应从 1 开始，size 应在 1 到 {CatalogApi.MaxPageSize} 之间");
 
-        var query = s.Db.Courses.AsNoTracking().Where(c => c.IsOnSale);
+        var query = db.Courses.AsNoTracking().Where(c => c.IsOnSale);
         if (category is { } categoryId)
             query = query.Where(c => c.CategoryId == categoryId);
         IQueryable<Course>? ordered = ordering switch
@@ -47,9 +60,9 @@ public static class CatalogApi
             _ => null,
         };
         if (ordered is null)
-            return ApiErrors.BadRequest("ordering 只能是 id、-id、price、-price、students 或 -students");
+            return (null, "ordering 只能是 id、-id、price、-price、students 或 -students");
 
-        var now = s.Clock.GetUtcNow().UtcDateTime;
+        var now = clock.GetUtcNow().UtcDateTime;
         var count = await query.CountAsync();
         var rows = await ordered.Skip((pageNumber - 1) * pageSize).Take(pageSize)
             .Select(c => new
@@ -68,20 +81,20 @@ public static class CatalogApi
             var offers = r.Offers.Select(o => new PriceOffer(o.Name, CourseOffers.Formula(o.Sale), new Money(o.Condition), o.StartTime, o.EndTime)).ToList();
             var quote = CoursePricing.Quote(new Money(r.Price), offers, now);
             var active = CoursePricing.ActiveOffer(offers, now);
-            return new CourseListItem(r.Id, r.Name, MediaUrls.Absolute(http, r.CourseImg), r.Brief, r.Teacher, r.Category, r.Students,
+            return new CourseListItem(r.Id, r.Name, image(r.CourseImg), r.Brief, r.Teacher, r.Category, r.Students,
                 quote.Price.Yuan, quote.RealPrice.Yuan, active?.DiscountName ?? CoursePricing.NoDiscountName, active?.SecondsLeft(now) ?? 0);
         }).ToList();
-        return TypedResults.Ok(new PagedList<CourseListItem>(count, pageNumber, pageSize, items));
+        return (new PagedList<CourseListItem>(count, pageNumber, pageSize, items), null);
     }
 
-    public static async Task<Results<Ok<CourseDetail>, NotFound<ApiMessage>>> Detail(int id, HttpRequest http, [AsParameters] CatalogServices s)
+    public async Task<CourseDetail?> DetailAsync(int id, Func<string, string> image)
     {
-        var now = s.Clock.GetUtcNow().UtcDateTime;
-        var offer = (await CourseOffers.LoadAsync(s.Db, [id], now)).GetValueOrDefault(id);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var offer = (await CourseOffers.LoadAsync(db, [id], now)).GetValueOrDefault(id);
         if (offer is null)
-            return ApiErrors.NotFound("课程不存在");
+            return null;
 
-        var course = await s.Db.Courses.AsNoTracking().Where(c => c.Id == id)
+        var course = await db.Courses.AsNoTracking().Where(c => c.Id == id)
             .Select(c => new
             {
                 c.Brief, c.Teacher, c.Students,
@@ -98,9 +111,9 @@ public static class CatalogApi
         }).ToList();
         var permanent = options[^1];
         var active = CoursePricing.ActiveOffer(offer.Offers, now);
-        return TypedResults.Ok(new CourseDetail(
-            offer.Id, offer.Name, MediaUrls.Absolute(http, offer.CourseImg), course.Brief, course.Teacher, course.Category, course.Students,
+        return new CourseDetail(
+            offer.Id, offer.Name, image(offer.CourseImg), course.Brief, course.Teacher, course.Category, course.Students,
             offer.IsOnSale, permanent.Price, permanent.RealPrice, active?.DiscountName ?? CoursePricing.NoDiscountName,
-            active?.SecondsLeft(now) ?? 0, options, course.Chapters));
+            active?.SecondsLeft(now) ?? 0, options, course.Chapters);
     }
 }

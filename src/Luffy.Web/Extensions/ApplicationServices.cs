@@ -40,6 +40,7 @@ public static class ApplicationServices
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         services.AddScoped<DemoSeeder>();
         services.AddSingleton<CartStore>();
+        services.AddScoped<Luffy.Web.Catalog.CatalogQueries>();
 
         services.ConfigureHttpJsonOptions(o =>
         {
@@ -51,6 +52,8 @@ public static class ApplicationServices
         services.AddProblemDetails();
 
         builder.AddAccounts();
+        services.AddRazorComponents();
+        services.AddAntiforgery();
         services.AddOpenApi();
         services.AddLuffyHealthChecks();
         return builder;
@@ -75,8 +78,10 @@ public static class ApplicationServices
             FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(media),
         });
 
+        app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseAntiforgery();
 
         app.MapOpenApi();
         app.MapScalarApiReference();

@@ -10,6 +10,12 @@ using Microsoft.Extensions.Options;
 
 namespace Luffy.Web.Orders;
 
+/// <summary>A selected course as it will be ordered: the course, the option and its price under the policies.</summary>
+public sealed record OrderLineDraft(CourseOffer Course, ExpireOption Option, Domain.Pricing.PriceQuote Quote);
+
+/// <summary>A priced checkout: its lines and totals, the credit balance and the most credits this order may use.</summary>
+public sealed record CheckoutDraft(IReadOnlyList<OrderLineDraft> Lines, OrderQuote Quote, long CreditBalance, long MaxCredits);
+
 /// <summary>The outcome of placing an order: the status code and the body the client gets (and a retry gets again).</summary>
 public sealed record CheckoutResult(int StatusCode, object Body)
 {
@@ -52,21 +58,36 @@ public sealed partial class CheckoutService(
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
+        var (draft, refusal) = await PrepareAsync(userId, couponId, credits, now);
+        if (draft is null)
+            return CheckoutResult.Refused(refusal!);
+        var created = await WriteAsync(userId, draft.Lines, draft.Quote, couponId, credits, idempotencyKey, requestHash, now);
+        if (created.StatusCode == StatusCodes.Status201Created)
+            await RemoveFromCartAsync(userId, draft.Lines.Select(l => l.Course.Id).ToList());
+        return created;
+    }
+
+    /// <summary>
+    /// Prices the selected cart items with a coupon and credits, checking every rule, and writes nothing:
+    /// the order creation and the checkout page both stand on it.
+    /// </summary>
+    public async Task<(CheckoutDraft? Draft, string? Refusal)> PrepareAsync(int userId, int couponId, long credits, DateTime now)
+    {
         var items = await cart.GetSelectedAsync(userId);
         if (items.Count == 0)
-            return CheckoutResult.Refused("请先在购物车中勾选要购买的课程");
+            return (null, "请先在购物车中勾选要购买的课程");
 
         var courses = await CourseOffers.LoadAsync(db, items.Select(i => i.CourseId).ToList(), now);
-        var lines = new List<(CourseOffer Course, ExpireOption Option, Domain.Pricing.PriceQuote Quote)>(items.Count);
+        var lines = new List<OrderLineDraft>(items.Count);
         foreach (var item in items)
         {
             if (!courses.TryGetValue(item.CourseId, out var course))
-                return CheckoutResult.Refused($"购物车中的课程（编号 {item.CourseId}）已不存在，请将它删除");
+                return (null, $"购物车中的课程（编号 {item.CourseId}）已不存在，请将它删除");
             if (!course.IsOnSale)
-                return CheckoutResult.Refused($"课程《{course.Name}》已下架，请从购物车中删除");
+                return (null, $"课程《{course.Name}》已下架，请从购物车中删除");
             if (course.Option(item.ExpireTime) is not { } option)
-                return CheckoutResult.Refused($"课程《{course.Name}》所选的有效期已下架，请重新选择");
-            lines.Add((course, option, course.Quote(option, now)));
+                return (null, $"课程《{course.Name}》所选的有效期已下架，请重新选择");
+            lines.Add(new OrderLineDraft(course, option, course.Quote(option, now)));
         }
         var priced = lines.Select(l => new PricedLine(l.Quote.Price, l.Quote.RealPrice)).ToList();
         var total = priced.Aggregate(Money.Zero, (sum, l) => sum + l.RealPrice);
@@ -82,34 +103,26 @@ public sealed partial class CheckoutService(
                 })
                 .SingleOrDefaultAsync();
             if (coupon is null)
-                return CheckoutResult.Refused(CouponRules.Unusable);
+                return (null, CouponRules.Unusable);
             var holding = new CouponHolding(coupon.UserId, coupon.StartTime, coupon.Timer, coupon.IsUse, coupon.HeldByUnpaid, new Money(coupon.Condition));
             if (CouponRules.WhyUnusable(holding, userId, total, now) is { } reason)
-                return CheckoutResult.Refused(reason);
+                return (null, reason);
             sale = CouponSale.Parse(coupon.CouponType, coupon.Sale);
         }
 
         var rate = luffy.Value.CreditsPerYuan;
-        if (credits > 0)
-        {
-            var balance = await db.Users.Where(u => u.Id == userId).Select(u => u.Credit).SingleAsync();
-            var afterCoupon = sale?.Apply(total) ?? total;
-            var max = Credits.MaxFor(afterCoupon, rate, balance);
-            if (credits > max)
-                return CheckoutResult.Refused(credits > balance
-                    ? $"贝里余额不足：当前余额 {balance}，本单最多可使用 {max} 贝里"
-                    : $"本单最多可使用 {max} 贝里");
-        }
+        var balance = await db.Users.Where(u => u.Id == userId).Select(u => u.Credit).SingleAsync();
+        var max = Credits.MaxFor(sale?.Apply(total) ?? total, rate, balance);
+        if (credits > max)
+            return (null, credits > balance
+                ? $"贝里余额不足：当前余额 {balance}，本单最多可使用 {max} 贝里"
+                : $"本单最多可使用 {max} 贝里");
 
-        var quote = OrderPricing.Quote(priced, sale, credits, rate);
-        var created = await WriteAsync(userId, lines, quote, couponId, credits, idempotencyKey, requestHash, now);
-        if (created.StatusCode == StatusCodes.Status201Created)
-            await RemoveFromCartAsync(userId, lines.Select(l => l.Course.Id).ToList());
-        return created;
+        return (new CheckoutDraft(lines, OrderPricing.Quote(priced, sale, credits, rate), balance, max), null);
     }
 
     private async Task<CheckoutResult> WriteAsync(
-        int userId, List<(CourseOffer Course, ExpireOption Option, Domain.Pricing.PriceQuote Quote)> lines, OrderQuote quote,
+        int userId, IReadOnlyList<OrderLineDraft> lines, OrderQuote quote,
         int couponId, long credits, string? idempotencyKey, string requestHash, DateTime now)
     {
         var title = string.Join("、", lines.Select(l => l.Course.Name));

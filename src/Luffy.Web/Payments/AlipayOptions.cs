@@ -19,7 +19,7 @@ public sealed class AlipayOptions
     public string? AlipayPublicKeyPath { get; set; }
     /// <summary>Where the gateway posts notifications; default <c>{this app}/payments/alipay/result/</c>.</summary>
     public string? NotifyUrl { get; set; }
-    /// <summary>Where the buyer's browser returns; default <c>{this app}/payments/alipay/result/</c>.</summary>
+    /// <summary>Where the buyer's browser returns; default the storefront's <c>{this app}/payment/result</c> page.</summary>
     public string? ReturnUrl { get; set; }
     /// <summary>The embedded sandbox divides Alipay's notify retry schedule by this.</summary>
     public double SandboxNotifyScheduleDivisor { get; set; } = 60;

@@ -32,7 +32,7 @@ public sealed partial class PaymentService(
     public static readonly string[] PaidStatuses = ["TRADE_SUCCESS", "TRADE_FINISHED"];
 
     public string NotifyUrl => urls.Notify ?? self.Value + PaymentUrls.ResultPath;
-    public string ReturnUrl => urls.Return ?? self.Value + PaymentUrls.ResultPath;
+    public string ReturnUrl => urls.Return ?? self.Value + PaymentUrls.ResultPage;
 
     /// <summary>
     /// The signed page.pay URL for the caller's own unpaid, unexpired order. <paramref name="couponId"/> (the tutorial's

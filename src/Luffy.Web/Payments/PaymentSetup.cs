@@ -65,4 +65,6 @@ public sealed class AlipayHttp(HttpClient client)
 public sealed record PaymentUrls(string? Notify, string? Return)
 {
     public const string ResultPath = "/payments/alipay/result/";
+    /// <summary>The storefront's result page (Success.vue): the default return URL.</summary>
+    public const string ResultPage = "/payment/result";
 }

@@ -1,0 +1,68 @@
+using System.Security.Claims;
+using Luffy.Domain.Accounts;
+using Microsoft.AspNetCore.Identity;
+
+namespace Luffy.Web.Accounts;
+
+/// <summary>A refusal of a registration, with the field it is about (for inline errors on the page).</summary>
+public sealed record AccountError(string Field, string Message);
+
+/// <summary>Registration and password checks, shared by the API (JWT) and the storefront (cookie).</summary>
+public sealed class AccountService(LuffyDbContext db, IPasswordHasher<User> hasher, LoginThrottle throttle, TimeProvider clock)
+{
+    public const string UsernameTaken = "用户名已存在";
+    private static readonly User NobodyUser = new() { Username = "", PasswordHash = "" };
+    private static readonly string NobodyHash = new PasswordHasher<User>().HashPassword(NobodyUser, Guid.NewGuid().ToString());
+
+    public async Task<(User? User, AccountError? Error)> RegisterAsync(string? username, string? password, string? mobileInput)
+    {
+        var mobile = string.IsNullOrWhiteSpace(mobileInput) ? null : mobileInput.Trim();
+        if (AccountRules.Validate(username, password, mobile) is { } problem)
+            return (null, new AccountError(problem.StartsWith("用户名", StringComparison.Ordinal) ? "username" : problem.StartsWith("密码", StringComparison.Ordinal) ? "password" : "mobile", problem));
+        if (await db.Users.AnyAsync(u => u.Username == username))
+            return (null, new AccountError("username", UsernameTaken));
+        if (mobile is not null && await db.Users.AnyAsync(u => u.Mobile == mobile))
+            return (null, new AccountError("mobile", "手机号已被注册"));
+
+        var user = new User { Username = username!, Mobile = mobile, PasswordHash = "", CreatedAt = clock.GetUtcNow().UtcDateTime };
+        user.PasswordHash = hasher.HashPassword(user, password!);
+        db.Users.Add(user);
+        try
+        {
+            await db.SaveChangesAsync();
+        }
+        catch (DbUpdateException)
+        {
+            // Lost a race with the same username or mobile: the unique indexes decide.
+            db.ChangeTracker.Clear();
+            return (null, new AccountError("username", mobile is null ? UsernameTaken : "用户名或手机号已被注册"));
+        }
+        return (user, null);
+    }
+
+    /// <summary>Checks a login (username or mobile), counting the attempt against the per-client and per-name limits.</summary>
+    public async Task<(User? User, string? Error, bool Throttled)> AuthenticateAsync(HttpContext http, string? username, string? password)
+    {
+        if (string.IsNullOrEmpty(username) || string.IsNullOrEmpty(password))
+            return (null, "请输入用户名和密码", false);
+        var client = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (!await throttle.TryAttemptAsync(client, username))
+            return (null, "登录尝试过于频繁，请稍后再试", true);
+
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Username == username || u.Mobile == username);
+        // An unknown name costs the same hashing as a wrong password, so timing does not tell which names exist.
+        var verdict = hasher.VerifyHashedPassword(user ?? NobodyUser, user?.PasswordHash ?? NobodyHash, password);
+        if (user is null || verdict == PasswordVerificationResult.Failed)
+            return (null, "用户名或密码错误", false);
+        return (user, null, false);
+    }
+
+    /// <summary>The claims the API's token carries, for the storefront's cookie.</summary>
+    public static ClaimsPrincipal Principal(User user, string scheme)
+    {
+        var claims = new List<Claim> { new("sub", user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), new("name", user.Username) };
+        if (user.IsAdmin)
+            claims.Add(new Claim("role", "admin"));
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme, "name", "role"));
+    }
+}
