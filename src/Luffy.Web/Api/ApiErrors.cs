@@ -33,6 +33,19 @@ public static class ApiErrors
     public static async Task WriteStatusMessage(StatusCodeContext status)
     {
         var response = status.HttpContext.Response;
+        if (response.StatusCode == StatusCodes.Status404NotFound
+            && status.HttpContext.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.Ordinal))
+        {
+            // A person asked for a page that does not exist.
+            response.ContentType = "text/html; charset=utf-8";
+            await response.WriteAsync("""
+                <!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+                <title>页面不存在 - 路飞学城</title><link rel="stylesheet" href="/css/site.css"></head>
+                <body><header class="top"><nav class="bar"><a class="logo" href="/course">路飞学城</a><a href="/course">课程</a></nav></header>
+                <main class="page"><div class="empty"><h2>页面不存在</h2><p>您要找的页面不存在或已被移除。</p><a class="btn" href="/course">去看看课程</a></div></main></body></html>
+                """);
+            return;
+        }
         var message = response.StatusCode switch
         {
             StatusCodes.Status401Unauthorized => "请先登录，或登录已过期",

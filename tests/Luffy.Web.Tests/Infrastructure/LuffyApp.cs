@@ -56,6 +56,10 @@ public abstract class LuffyApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     public virtual ValueTask InitializeAsync()
     {
+        // The cover every test course points at.
+        Directory.CreateDirectory(Path.Combine(DataDirectory, "media", "covers"));
+        File.WriteAllText(Path.Combine(DataDirectory, "media", "covers", "test.svg"),
+            """<svg xmlns="http://www.w3.org/2000/svg" width="350" height="230"><rect width="350" height="230" fill="#ffc210"/></svg>""");
         if (Unavailable is null && RealHttp)
             StartServer();
         else if (Unavailable is null)

@@ -1,0 +1,185 @@
+using Luffy.Domain.Orders;
+using Luffy.Web.Orders;
+using Luffy.Web.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace Luffy.Web.Tests;
+
+/// <summary>
+/// The storefront in a real browser (Debian's chromium through Playwright, no browser download), against the app
+/// on Kestrel with the sandbox cashier. Screenshots of each page go to <c>screenshots/</c> in the test output.
+/// </summary>
+public sealed class StorefrontTests(KestrelSqliteApp app) : IClassFixture<KestrelSqliteApp>, IAsyncLifetime
+{
+    private const string Chromium = "/usr/bin/chromium";
+    private static readonly string Shots = Path.Combine(AppContext.BaseDirectory, "screenshots");
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+    private readonly List<string> _consoleErrors = [];
+
+    public async ValueTask InitializeAsync()
+    {
+        if (!File.Exists(Chromium))
+            return;
+        Directory.CreateDirectory(Shots);
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_browser is not null)
+            await _browser.DisposeAsync();
+        _playwright?.Dispose();
+    }
+
+    private async Task<IPage> PageAsync(int width = 1280, int height = 900)
+    {
+        Assert.SkipWhen(_browser is null, $"{Chromium} is not installed: the browser tests need Debian's chromium package");
+        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = app.Anonymous().BaseAddress!.ToString(),
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+            Locale = "zh-CN",
+        });
+        var page = await context.NewPageAsync();
+        page.Console += (_, message) => { if (message.Type == "error") _consoleErrors.Add($"{message.Text} {message.Location}"); };
+        page.PageError += (_, error) => _consoleErrors.Add(error);
+        return page;
+    }
+
+    private static Task ShotAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Shots, name + ".png"), FullPage = true });
+
+    private async Task<string> RegisterAsync(IPage page)
+    {
+        var username = app.UniqueName("web");
+        await page.GotoAsync("/user/register");
+        await page.FillAsync("#username", username);
+        await page.FillAsync("#password", "secret123");
+        await ShotAsync(page, "01-register");
+        await page.ClickAsync("#register");
+        await page.WaitForURLAsync("**/course");
+        Assert.Equal(username, await page.InnerTextAsync("#nav-user"));
+        return username;
+    }
+
+    private async Task<string> PlaceOrderAsync(IPage page, Course course)
+    {
+        await page.GotoAsync($"/course/{course.Id}");
+        await page.ClickAsync("#buy-now");
+        await page.WaitForURLAsync("**/order");
+        await page.ClickAsync("#pay");
+        await page.WaitForURLAsync("**/gateway.do**");
+        return await page.Locator("text=商户订单号").Locator("xpath=following-sibling::p[1]").InnerTextAsync();
+    }
+
+    [Fact]
+    public async Task A_student_registers_buys_two_courses_with_coupon_and_credits_pays_and_studies()
+    {
+        var page = await PageAsync();
+        var forever = await app.CourseAsync(200m, ("限时折扣", "*0.5", 0));
+        var monthly = await app.CourseAsync(100m);
+
+        var username = await RegisterAsync(page);
+        var userId = await app.WithDbAsync(db => db.Users.Where(u => u.Username == username).Select(u => u.Id).SingleAsync());
+        await app.WithDbAsync(db => db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(u => u.SetProperty(x => x.Credit, 300)));
+        var coupon = await app.CouponAsync(userId, "-10", condition: 100);
+        await app.CouponAsync(userId, "-50", condition: 1000);   // shown greyed: the total does not reach it
+
+        await page.GotoAsync("/course");
+        await ShotAsync(page, "02-courses");
+        await page.GotoAsync($"/course/{forever.Id}");
+        Assert.Equal("限时折扣", await page.InnerTextAsync("#discount"));
+        await ShotAsync(page, "03-course-detail");
+        await page.ClickAsync("#add-to-cart");
+        await page.WaitForURLAsync("**/my/cart");
+        await page.GotoAsync($"/course/{monthly.Id}");
+        await page.CheckAsync("input[name=expire_time][value='30']");
+        await page.ClickAsync("#add-to-cart");
+        await page.WaitForURLAsync("**/my/cart");
+        Assert.Equal("2", await page.InnerTextAsync("#nav-cart .count"));
+        Assert.Equal("¥140.00", await page.InnerTextAsync("#cart-total"));   // 100 + 40
+        await ShotAsync(page, "04-cart");
+
+        await page.ClickAsync("#checkout");
+        await page.WaitForURLAsync("**/order");
+        Assert.Equal("有1张可用", await page.InnerTextAsync("#usable-count"));
+        await page.CheckAsync($"[data-coupon='{coupon}'] input");
+        await page.WaitForURLAsync($"**/order?coupon={coupon}**");
+        Assert.Equal("¥10.00", await page.InnerTextAsync("#coupon-discount"));
+        Assert.Equal("300", await page.InnerTextAsync("#max-credit"));
+        await page.FillAsync("#credit", "100");
+        await page.DispatchEventAsync("#credit", "change");
+        await page.WaitForURLAsync("**credit=100**");
+        Assert.Equal("¥140.00", await page.InnerTextAsync("#total-price"));
+        Assert.Equal("¥120.00", await page.InnerTextAsync("#real-price"));   // 140 − 10 − 100 贝里 (¥10)
+        await ShotAsync(page, "05-checkout");
+
+        await page.ClickAsync("#pay");
+        await page.WaitForURLAsync("**/gateway.do**");
+        Assert.Contains("¥120.00", await page.InnerTextAsync("main"));
+        await ShotAsync(page, "06-cashier");
+        await page.ClickAsync("#pay");
+        await page.WaitForURLAsync("**/payment/result**");
+        await page.WaitForSelectorAsync("#payment-success", new PageWaitForSelectorOptions { Timeout = 20_000 });
+        Assert.Contains("您已成功购买 2 门课程", await page.InnerTextAsync("#payment-success"));
+        Assert.Equal("¥120.00", await page.InnerTextAsync("#paid"));
+        await ShotAsync(page, "07-success");
+
+        await page.GotoAsync("/my/orders");
+        Assert.Equal("已支付", await page.InnerTextAsync(".order .status"));
+        await ShotAsync(page, "08-my-orders");
+
+        await page.GotoAsync("/my/courses");
+        var validity = await page.Locator(".my-course .validity").AllInnerTextsAsync();
+        Assert.Equal(2, validity.Count);
+        Assert.Contains("永久有效", validity);
+        Assert.Contains(validity, v => v.StartsWith("剩余 29 天", StringComparison.Ordinal) || v.StartsWith("剩余 30 天", StringComparison.Ordinal));
+        await ShotAsync(page, "09-my-courses");
+
+        await page.GotoAsync($"/my/courses/{monthly.Id}");
+        await page.ClickAsync("text=正课");
+        await page.WaitForSelectorAsync("#lesson");
+        await ShotAsync(page, "10-lesson");
+
+        var phone = await PageAsync(390, 844);
+        await phone.GotoAsync("/course");
+        await ShotAsync(phone, "11-courses-phone");
+        Assert.True(_consoleErrors.Count == 0, string.Join("\n", _consoleErrors));
+    }
+
+    [Fact]
+    public async Task Unpaid_orders_can_be_cancelled_and_time_out()
+    {
+        var page = await PageAsync();
+        await RegisterAsync(page);
+        var cancelled = await PlaceOrderAsync(page, await app.CourseAsync(30m));
+        var timedOut = await PlaceOrderAsync(page, await app.CourseAsync(40m));
+
+        await page.GotoAsync("/my/orders");
+        await page.ClickAsync($"[data-order='{cancelled}'] .cancel");
+        await page.WaitForURLAsync("**/my/orders");
+        Assert.Equal("已取消", await page.InnerTextAsync($"[data-order='{cancelled}'] .status"));
+
+        app.Clock.Advance(TimeSpan.FromHours(12));
+        await app.Services.GetRequiredService<AutoCancelJob>().RunOnceAsync();
+        await page.ReloadAsync();
+        Assert.Equal("超时取消", await page.InnerTextAsync($"[data-order='{timedOut}'] .status"));
+        await ShotAsync(page, "12-cancelled-and-timed-out");
+
+        await page.GotoAsync("/my/cart");
+        Assert.True(await page.IsVisibleAsync("#cart-empty"));
+        Assert.True(_consoleErrors.Count == 0, string.Join("\n", _consoleErrors));
+
+        var missing = await page.GotoAsync("/no/such/page");
+        Assert.Equal(404, missing!.Status);
+        Assert.Contains("页面不存在", await page.InnerTextAsync("main"));
+    }
+}
