@@ -165,3 +165,31 @@ public sealed class EmbeddedGarnetTests
         }
     }
 }
+
+public sealed class StorefrontFormTests(SqliteGarnetApp app) : IClassFixture<SqliteGarnetApp>
+{
+    [Fact]
+    public async Task Storefront_forms_without_an_antiforgery_token_are_refused()
+    {
+        var course = await app.CourseAsync();
+        var client = app.Anonymous();
+        var username = app.UniqueName();
+        await client.PostAsJsonAsync("/users/register/", new { username, password = "secret123" });
+
+        var login = await client.PostAsync("/user/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = username, ["password"] = "secret123" }));
+        Assert.Equal(HttpStatusCode.BadRequest, login.StatusCode);
+        var add = await client.PostAsync("/web/cart/add", new FormUrlEncodedContent(new Dictionary<string, string> { ["course_id"] = course.Id.ToString() }));
+        Assert.True(add.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized, add.StatusCode.ToString());
+    }
+
+    [Fact]
+    public async Task Pages_that_need_a_login_send_a_browser_to_the_login_page()
+    {
+        var client = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var request = new HttpRequestMessage(HttpMethod.Get, "/my/orders");
+        request.Headers.Accept.ParseAdd("text/html");
+        var response = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.StartsWith("/user/login", response.Headers.Location!.PathAndQuery);
+    }
+}
