@@ -95,19 +95,11 @@ public sealed partial class CheckoutService(
         CouponSale? sale = null;
         if (couponId != 0)
         {
-            var coupon = await db.UserCoupons.AsNoTracking().Where(u => u.Id == couponId)
-                .Select(u => new
-                {
-                    u.UserId, u.StartTime, u.IsUse, u.Coupon!.Timer, u.Coupon.Condition, u.Coupon.CouponType, u.Coupon.Sale,
-                    HeldByUnpaid = db.Orders.Any(o => o.Id == u.OrderId && o.OrderStatus == OrderStatus.Unpaid),
-                })
-                .SingleOrDefaultAsync();
-            if (coupon is null)
+            if (await HeldCoupons.LoadAsync(db, couponId) is not { } coupon)
                 return (null, CouponRules.Unusable);
-            var holding = new CouponHolding(coupon.UserId, coupon.StartTime, coupon.Timer, coupon.IsUse, coupon.HeldByUnpaid, new Money(coupon.Condition));
-            if (CouponRules.WhyUnusable(holding, userId, total, now) is { } reason)
+            if (CouponRules.WhyUnusable(coupon.Holding, userId, total, now) is { } reason)
                 return (null, reason);
-            sale = CouponSale.Parse(coupon.CouponType, coupon.Sale);
+            sale = coupon.Sale;
         }
 
         var rate = luffy.Value.CreditsPerYuan;

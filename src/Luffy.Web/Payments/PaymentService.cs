@@ -76,19 +76,11 @@ public sealed partial class PaymentService(
         var total = new Money(order.TotalPrice);
         if (couponId != 0)
         {
-            var coupon = await db.UserCoupons.AsNoTracking().Where(u => u.Id == couponId)
-                .Select(u => new
-                {
-                    u.UserId, u.StartTime, u.IsUse, u.OrderId, u.Coupon!.Timer, u.Coupon.Condition, u.Coupon.CouponType, u.Coupon.Sale,
-                    HeldByUnpaid = db.Orders.Any(o => o.Id == u.OrderId && o.OrderStatus == OrderStatus.Unpaid),
-                })
-                .SingleOrDefaultAsync();
-            if (coupon is null)
+            if (await HeldCoupons.LoadAsync(db, couponId) is not { } coupon)
                 return new(StatusCodes.Status400BadRequest, CouponRules.Unusable);
-            var holding = new CouponHolding(coupon.UserId, coupon.StartTime, coupon.Timer, coupon.IsUse, coupon.HeldByUnpaid, new Money(coupon.Condition));
-            if (CouponRules.WhyUnusable(holding, order.UserId, total, now) is { } reason)
+            if (CouponRules.WhyUnusable(coupon.Holding, order.UserId, total, now) is { } reason)
                 return new(StatusCodes.Status400BadRequest, reason);
-            sale = CouponSale.Parse(coupon.CouponType, coupon.Sale);
+            sale = coupon.Sale;
         }
         var rate = luffy.Value.CreditsPerYuan;
         var max = Credits.MaxFor(sale?.Apply(total) ?? total, rate, long.MaxValue);
