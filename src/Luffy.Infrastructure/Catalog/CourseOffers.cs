@@ -38,35 +38,40 @@ public static class CourseOffers
         if (courseIds.Count == 0)
             return [];
         var ids = courseIds.Distinct().ToArray();
-        var rows = await db.Courses.AsNoTracking()
-            .Where(c => ids.Contains(c.Id))
-            .Select(c => new
-            {
-                c.Id,
-                c.Name,
-                c.CourseImg,
-                c.Price,
-                c.IsOnSale,
-                Expires = c.Expires.Select(e => new { e.ExpireTime, e.ExpireText, e.Price }).ToList(),
-                Offers = c.PriceDiscounts
-                    .Where(p => p.Activity!.StartTime <= now && now < p.Activity.EndTime)
-                    .Select(p => new
-                    {
-                        p.Discount!.DiscountType!.Name,
-                        p.Discount.Sale,
-                        p.Discount.Condition,
-                        p.Activity!.StartTime,
-                        p.Activity.EndTime,
-                    })
-                    .ToList(),
-            })
-            .ToListAsync(cancellationToken);
-
-        return rows.ToDictionary(r => r.Id, r => new CourseOffer(
-            r.Id, r.Name, r.CourseImg, new Money(r.Price), r.IsOnSale,
-            r.Expires.Select(e => new ExpireOption(e.ExpireTime, e.ExpireText, new Money(e.Price))).ToList(),
-            r.Offers.Select(o => new PriceOffer(o.Name, Formula(o.Sale), new Money(o.Condition), o.StartTime, o.EndTime)).ToList()));
+        var offers = new Dictionary<int, CourseOffer>(ids.Length);
+        var rows = db switch
+        {
+            SqliteLuffyDbContext sqlite => Compiled<SqliteLuffyDbContext>.Query(sqlite, ids, now),
+            NpgsqlLuffyDbContext npgsql => Compiled<NpgsqlLuffyDbContext>.Query(npgsql, ids, now),
+            _ => throw new NotSupportedException($"No compiled catalog query for {db.GetType().Name}."),
+        };
+        await foreach (var r in rows.WithCancellation(cancellationToken))
+            offers[r.Id] = new CourseOffer(
+                r.Id, r.Name, r.CourseImg, new Money(r.Price), r.IsOnSale,
+                r.Expires.Select(e => new ExpireOption(e.ExpireTime, e.ExpireText, new Money(e.Price))).ToList(),
+                r.Offers.Select(o => new PriceOffer(o.Name, Formula(o.Sale), new Money(o.Condition), o.StartTime, o.EndTime)).ToList());
+        return offers;
     }
+
+    // Compiled once per provider (a compiled query belongs to one model): the query pipeline is skipped
+    // on every call, and the checkout list runs it on every request.
+    private static class Compiled<TContext> where TContext : LuffyDbContext
+    {
+        public static readonly Func<TContext, int[], DateTime, IAsyncEnumerable<CourseRow>> Query = EF.CompileAsyncQuery(
+            (TContext db, int[] ids, DateTime now) => db.Courses.AsNoTracking()
+                .Where(c => ids.Contains(c.Id))
+                .Select(c => new CourseRow(
+                    c.Id, c.Name, c.CourseImg, c.Price, c.IsOnSale,
+                    c.Expires.Select(e => new ExpireRow(e.ExpireTime, e.ExpireText, e.Price)).ToList(),
+                    c.PriceDiscounts
+                        .Where(p => p.Activity!.StartTime <= now && now < p.Activity.EndTime)
+                        .Select(p => new OfferRow(p.Discount!.DiscountType!.Name, p.Discount.Sale, p.Discount.Condition, p.Activity!.StartTime, p.Activity.EndTime))
+                        .ToList())));
+    }
+
+    private sealed record CourseRow(int Id, string Name, string CourseImg, long Price, bool IsOnSale, List<ExpireRow> Expires, List<OfferRow> Offers);
+    private sealed record ExpireRow(int ExpireTime, string ExpireText, long Price);
+    private sealed record OfferRow(string Name, string Sale, long Condition, DateTime StartTime, DateTime EndTime);
 
     /// <summary>Formulas are validated when saved; parsed ones are shared.</summary>
     public static PriceFormula Formula(string sale) => Formulas.GetOrAdd(sale, PriceFormula.Parse);

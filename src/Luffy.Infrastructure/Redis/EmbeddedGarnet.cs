@@ -31,8 +31,8 @@ public sealed partial class EmbeddedGarnet : IDisposable
             // Managed file I/O: the native device needs a libaio that Debian 12 names differently.
             "--device-type", "RandomAccess",
             "--recover",
-            "--memory", "256m",
-            "--index", "16m",
+            "--memory", "64m",
+            "--index", "8m",
         ], new WarningsOnly(loggerFactory));
         _server.Start();
         LogStarted(loggerFactory.CreateLogger<EmbeddedGarnet>(), Endpoint, directory);
