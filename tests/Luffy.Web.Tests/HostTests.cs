@@ -193,3 +193,45 @@ public sealed class StorefrontFormTests(SqliteGarnetApp app) : IClassFixture<Sql
         Assert.StartsWith("/user/login", response.Headers.Location!.PathAndQuery);
     }
 }
+
+public sealed class CheckoutFormTests(SqliteGarnetApp app) : IClassFixture<SqliteGarnetApp>
+{
+    private static string Field(string html, string name)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(html, $"name=\"{name}\"[^>]*value=\"([^\"]*)\"");
+        Assert.True(match.Success, $"no {name} in the page");
+        return System.Net.WebUtility.HtmlDecode(match.Groups[1].Value);
+    }
+
+    [Fact]
+    public async Task Submitting_the_checkout_form_twice_places_one_order()
+    {
+        var browser = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var username = app.UniqueName();
+        await browser.PostAsJsonAsync("/users/register/", new { username, password = "secret123" });
+        var loginPage = await browser.GetStringAsync("/user/login");
+        var login = await browser.PostAsync("/user/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = Field(loginPage, "__RequestVerificationToken"), ["username"] = username, ["password"] = "secret123",
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+        var course = await app.CourseAsync(50m);
+        Assert.Equal(HttpStatusCode.OK, (await browser.PostAsJsonAsync("/cart/", new { course_id = course.Id })).StatusCode);
+
+        var checkout = await browser.GetStringAsync("/order");
+        var form = new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = Field(checkout, "__RequestVerificationToken"),
+            ["coupon"] = "0", ["credit"] = "0", ["idempotency_key"] = Field(checkout, "idempotency_key"),
+        };
+        var first = await browser.PostAsync("/web/orders/", new FormUrlEncodedContent(form));
+        var second = await browser.PostAsync("/web/orders/", new FormUrlEncodedContent(form));
+
+        Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
+        Assert.Contains("/alipay-sandbox/gateway.do", first.Headers.Location!.ToString());
+        Assert.Equal(HttpStatusCode.Redirect, second.StatusCode);
+        Assert.Contains("/alipay-sandbox/gateway.do", second.Headers.Location!.ToString());
+        var userId = await app.WithDbAsync(db => db.Users.Where(u => u.Username == username).Select(u => u.Id).SingleAsync());
+        Assert.Equal(1, await app.WithDbAsync(db => db.Orders.CountAsync(o => o.UserId == userId)));
+    }
+}

@@ -8,14 +8,23 @@ public static class OrderActions
     public static IEndpointRouteBuilder MapOrderActions(this IEndpointRouteBuilder app)
     {
         var web = app.MapGroup("/web/orders").RequireAuthorization().ExcludeFromDescription();
-        web.MapPost("/", async (HttpContext http, CheckoutService checkout, PaymentService payments, [FromForm] int? coupon, [FromForm] long? credit) =>
+        // The checkout form carries a key made when the page was rendered: a double click places one order.
+        web.MapPost("/", async (HttpContext http, CheckoutService checkout, PaymentService payments,
+            [FromForm] int? coupon, [FromForm] long? credit, [FromForm(Name = "idempotency_key")] string? key) =>
         {
-            var result = await checkout.CreateAsync(http.User.UserId(), new CreateOrderRequest(1, coupon ?? 0, credit ?? 0), null);
-            if (result.Body is not OrderCreated created)
+            var result = await checkout.CreateAsync(http.User.UserId(), new CreateOrderRequest(1, coupon ?? 0, credit ?? 0), key);
+            var (number, status) = result.Body switch
+            {
+                OrderCreated created => (created.OrderNumber, created.OrderStatus),
+                System.Text.Json.JsonElement replay when result.StatusCode == StatusCodes.Status201Created =>
+                    (replay.GetProperty("order").GetString(), replay.GetProperty("order_status").GetInt32()),
+                _ => (null, 0),
+            };
+            if (number is null)
                 return Results.Redirect($"/order?error={Uri.EscapeDataString(((ApiMessage)result.Body).Message)}");
-            if (created.OrderStatus != 0)
-                return Results.Redirect($"/my/orders?paid={created.OrderNumber}");
-            return await PayAsync(http, payments, created.OrderNumber);
+            if (status != 0)
+                return Results.Redirect($"/my/orders?paid={number}");
+            return await PayAsync(http, payments, number);
         });
         web.MapPost("/{orderNumber}/pay", (HttpContext http, PaymentService payments, string orderNumber) => PayAsync(http, payments, orderNumber));
         web.MapPost("/{orderNumber}/cancel", async (HttpContext http, string orderNumber, LuffyDbContext db, OrderCancellation cancellation) =>
