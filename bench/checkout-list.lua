@@ -1,10 +1,11 @@
--- GET /cart/order/ as many users: each request takes the next token of the thread's share.
+-- GET /cart/order/ as many users: each request takes the next token. The file has "user-id token" a line.
 local tokens = {}
 local next_index = 0
 
 function init(args)
   for line in io.lines(args[1]) do
-    if #line > 0 then tokens[#tokens + 1] = line end
+    local token = line:match("^%d+ (.+)$")
+    if token then tokens[#tokens + 1] = token end
   end
   next_index = math.random(#tokens)
 end

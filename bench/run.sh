@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench/run.sh embedded — builds Release, starts the app on loopback with a fresh data directory (SQLite +
 # embedded Garnet + sandbox), makes 2000 users with 3 selected courses each, runs the checkout-list
-# workload with wrk, stops everything it started and appends the figures to bench/RESULTS.md.
+# workload with wrk and the checkout funnel with bench/Luffy.Bench, stops everything it started and
+# appends the figures to bench/RESULTS.md.
 # Bounded: every step stops by itself. Loopback only.
 set -euo pipefail
 mode=${1:-}
@@ -41,7 +42,7 @@ curl -sf "127.0.0.1:$port/health" >/dev/null || { echo "the app did not start"; 
 
 echo "== data: $users users, each with courses 1, 3, 5 (90 days) selected"
 timeout 600 dotnet "$work/bench/Luffy.Bench.dll" setup "http://127.0.0.1:$port" "$users" 1,3,5 90 "$work/tokens.txt"
-token=$(head -n 1 "$work/tokens.txt")
+token=$(head -n 1 "$work/tokens.txt" | cut -d' ' -f2)
 sql=$(curl -s -D - -o /dev/null "127.0.0.1:$port/cart/order/" -H "Authorization: jwt $token" | tr -d '\r' | awk -F': ' 'tolower($1)=="x-sql-commands"{print $2}')
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$app_pid/stat"; }
@@ -73,5 +74,23 @@ errors=$(awk '/Non-2xx/ {print $5} /Socket errors/ {gsub(",", ""); print $4 + $6
   echo "| SQL commands per request | $sql |"
   echo "| app CPU (of one core) | ${cpu} % |"
   echo "| app RSS at the end of the load / peak since start (incl. the 2000 registrations) | ${rss_now} MB / ${rss} MB |"
+} >> "$root/bench/RESULTS.md"
+echo "== funnel: $connections workers, ${seconds}s"
+before=$(cpu_ticks)
+set +e
+timeout $((seconds + 120)) dotnet "$work/bench/Luffy.Bench.dll" funnel "http://127.0.0.1:$port" "$work/tokens.txt" "$connections" "$seconds" 1,3,5 | tee "$work/funnel.txt"
+funnel_status=${PIPESTATUS[0]}
+set -e
+after=$(cpu_ticks)
+cpu=$(awk -v a="$after" -v b="$before" -v hz="$hz" -v s="$seconds" 'BEGIN { printf "%.0f", (a - b) / hz / s * 100 }')
+{
+  echo
+  echo "Funnel (\`bench/Luffy.Bench funnel\`, $connections workers = connections, ${seconds}s; per iteration one user: POST /cart/ ×3, PUT /cart/ ×3,"
+  echo "GET /cart/order/, POST /orders/, GET /payments/alipay/url/, the cashier page, the sandbox's scripted pay (notify as in reality), GET /users/{id}/orders/):"
+  echo
+  grep '^funnel:' "$work/funnel.txt" | sed 's/^funnel: /- /'
+  echo "- app CPU (of one core) during the funnel: ${cpu} %; driver exit status ${funnel_status} (0 = no error response and every paid order fulfilled)"
+  echo
+  grep '^|' "$work/funnel.txt"
 } >> "$root/bench/RESULTS.md"
 echo "== appended to bench/RESULTS.md"
