@@ -49,50 +49,51 @@ public sealed class CartStore(IConnectionMultiplexer redis, RedisKeys keys)
     public async Task<IReadOnlyList<CartItem>> GetSelectedAsync(int userId) =>
         (await GetAsync(userId)).Where(i => i.Selected).ToList();
 
+    // Each change is one Lua script: checked and written atomically in one round trip, no WATCH/retry.
+    private static readonly LuaScript AddScript = LuaScript.Prepare("""
+        local exists = redis.call('HEXISTS', @cart, @course)
+        if exists == 0 and redis.call('HLEN', @cart) >= tonumber(@max) then return -1 end
+        redis.call('HSET', @cart, @course, @expire)
+        redis.call('SADD', @selected, @course)
+        return exists
+        """);
+
+    private static readonly LuaScript SelectScript = LuaScript.Prepare("""
+        if redis.call('HEXISTS', @cart, @course) == 0 then return 0 end
+        if @selected_flag == '1' then redis.call('SADD', @selected, @course) else redis.call('SREM', @selected, @course) end
+        return 1
+        """);
+
+    private static readonly LuaScript ExpireScript = LuaScript.Prepare("""
+        if redis.call('HEXISTS', @cart, @course) == 0 then return 0 end
+        redis.call('HSET', @cart, @course, @expire)
+        return 1
+        """);
+
     /// <summary>
     /// Puts a course in the cart, selected, with the given validity. A new course is refused once the
-    /// cart holds <see cref="CartRules.MaxItems"/>; the check and the write are one transaction.
+    /// cart holds <see cref="CartRules.MaxItems"/>; the check and the write are one atomic script.
     /// </summary>
     public async Task<CartAddResult> AddAsync(int userId, int courseId, int expireTime)
     {
-        var cart = keys.Cart(userId);
-        var field = (RedisValue)courseId;
-        for (var attempt = 0; attempt < 5; attempt++)
+        var result = (int)await Db.ScriptEvaluateAsync(AddScript, new
         {
-            var tran = Db.CreateTransaction();
-            var exists = await Db.HashExistsAsync(cart, field);
-            tran.AddCondition(exists ? Condition.HashExists(cart, field) : Condition.HashNotExists(cart, field));
-            if (!exists)
-                tran.AddCondition(Condition.HashLengthLessThan(cart, CartRules.MaxItems));
-            _ = tran.HashSetAsync(cart, field, expireTime);
-            _ = tran.SetAddAsync(keys.Selected(userId), field);
-            if (await tran.ExecuteAsync())
-                return exists ? CartAddResult.Updated : CartAddResult.Added;
-            if (!exists && await Db.HashLengthAsync(cart) >= CartRules.MaxItems && !await Db.HashExistsAsync(cart, field))
-                return CartAddResult.Full;
-        }
-        throw new InvalidOperationException($"The cart of user {userId} kept changing during the update.");
+            cart = keys.Cart(userId), selected = keys.Selected(userId), course = (RedisValue)courseId,
+            expire = (RedisValue)expireTime, max = (RedisValue)CartRules.MaxItems,
+        });
+        return result switch { -1 => CartAddResult.Full, 1 => CartAddResult.Updated, _ => CartAddResult.Added };
     }
 
     /// <summary>Selects or unselects a course; false when it is not in the cart.</summary>
-    public async Task<bool> SetSelectedAsync(int userId, int courseId, bool selected)
-    {
-        var tran = Db.CreateTransaction();
-        tran.AddCondition(Condition.HashExists(keys.Cart(userId), courseId));
-        _ = selected
-            ? tran.SetAddAsync(keys.Selected(userId), courseId)
-            : tran.SetRemoveAsync(keys.Selected(userId), courseId);
-        return await tran.ExecuteAsync();
-    }
+    public async Task<bool> SetSelectedAsync(int userId, int courseId, bool selected) =>
+        (int)await Db.ScriptEvaluateAsync(SelectScript, new
+        {
+            cart = keys.Cart(userId), selected = keys.Selected(userId), course = (RedisValue)courseId, selected_flag = (RedisValue)(selected ? "1" : "0"),
+        }) == 1;
 
     /// <summary>Changes the validity of a course in the cart; false when it is not in the cart.</summary>
-    public async Task<bool> SetExpireAsync(int userId, int courseId, int expireTime)
-    {
-        var tran = Db.CreateTransaction();
-        tran.AddCondition(Condition.HashExists(keys.Cart(userId), courseId));
-        _ = tran.HashSetAsync(keys.Cart(userId), courseId, expireTime);
-        return await tran.ExecuteAsync();
-    }
+    public async Task<bool> SetExpireAsync(int userId, int courseId, int expireTime) =>
+        (int)await Db.ScriptEvaluateAsync(ExpireScript, new { cart = keys.Cart(userId), course = (RedisValue)courseId, expire = (RedisValue)expireTime }) == 1;
 
     /// <summary>Removes a course; false when it was not in the cart.</summary>
     public async Task<bool> RemoveAsync(int userId, int courseId) => await RemoveManyAsync(userId, [courseId]) > 0;

@@ -28,6 +28,8 @@ public sealed partial class EmbeddedGarnet : IDisposable
             "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--checkpointdir", directory,
             "--aof",
+            // The cart's changes are Lua scripts (atomic, one round trip).
+            "--lua",
             // Managed file I/O: the native device needs a libaio that Debian 12 names differently.
             "--device-type", "RandomAccess",
             "--recover",
