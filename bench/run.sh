@@ -1,70 +1,131 @@
 #!/usr/bin/env bash
-# bench/run.sh embedded — builds Release, starts the app on loopback with a fresh data directory (SQLite +
-# embedded Garnet + sandbox), makes 2000 users with 3 selected courses each, runs the checkout-list
-# workload with wrk and the checkout funnel with bench/Luffy.Bench, stops everything it started and
-# appends the figures to bench/RESULTS.md.
-# Bounded: every step stops by itself. Loopback only.
+# bench/run.sh embedded|production — builds Release, starts what it needs on loopback, makes 2000 users with
+# three selected courses each, runs the checkout-list workload (wrk) and the checkout funnel (bench/Luffy.Bench),
+# in production mode also the pgbench limit, stops everything it started and appends the figures to
+# bench/RESULTS.md. Every step is bounded in time.
+#   embedded:   SQLite + embedded Garnet + the sandbox mounted in the app (a fresh data directory)
+#   production: PostgreSQL and redis-server (installed with apt if missing, started here on loopback),
+#               the sandbox gateway as its own process
 set -euo pipefail
 mode=${1:-}
 seconds=${BENCH_SECONDS:-30}
 connections=${BENCH_CONNECTIONS:-64}
 users=${BENCH_USERS:-2000}
 root=$(cd "$(dirname "$0")/.." && pwd)
+case "$mode" in embedded|production) ;; *) echo "usage: bench/run.sh embedded|production" >&2; exit 2 ;; esac
 
-if [ "$mode" != "embedded" ]; then
-  echo "usage: bench/run.sh embedded   (the production mode — PostgreSQL, redis-server, the sandbox as its own process — is not built yet)" >&2
-  exit 2
+need=()
+command -v wrk >/dev/null || need+=(wrk)
+if [ "$mode" = production ]; then
+  command -v pg_lsclusters >/dev/null || need+=(postgresql)
+  command -v redis-server >/dev/null || need+=(redis-server)
 fi
-command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+if ((${#need[@]})); then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null; fi
 
 work=$(mktemp -d)
 port=5099
-app_pid=""
+sandbox_port=5098
+redis_port=6390
+pids=()
 cleanup() {
-  [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null && wait "$app_pid" 2>/dev/null || true
-  rm -rf "$work"
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [ -n "${BENCH_KEEP:-}" ]; then echo "kept: $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
+
+wait_for() { for _ in $(seq 1 120); do curl -sf "$1" >/dev/null && return 0; sleep 0.5; done; echo "not up: $1" >&2; return 1; }
 
 echo "== build"
 dotnet publish "$root/src/Luffy.Web" -c Release -o "$work/app" >/dev/null
 dotnet build "$root/bench/Luffy.Bench" -c Release -o "$work/bench" >/dev/null
 
-echo "== start the app (embedded)"
-cd "$work"
-Luffy__DataDirectory="$work/data" Luffy__SqlCountHeader=true \
-LoginThrottle__PerClient=100000000 LoginThrottle__PerUsername=1000 \
-Logging__LogLevel__Default=Warning \
-  dotnet app/Luffy.Web.dll --urls "http://127.0.0.1:$port" >"$work/app.log" 2>&1 &
+common=(Luffy__DataDirectory="$work/data" Luffy__SqlCountHeader=true LoginThrottle__PerClient=100000000 LoginThrottle__PerUsername=1000 Logging__LogLevel__Default=Warning)
+if [ "$mode" = embedded ]; then
+  sandbox_url="http://127.0.0.1:$port/alipay-sandbox"
+  app_env=("${common[@]}")
+else
+  echo "== PostgreSQL, redis-server and the sandbox gateway"
+  read -r pg_version pg_cluster pg_port _ < <(pg_lsclusters --no-header | head -n 1)
+  pg_ctlcluster "$pg_version" "$pg_cluster" start 2>/dev/null || true
+  for _ in $(seq 1 30); do pg_isready -h 127.0.0.1 -p "$pg_port" -q && break; sleep 1; done
+  su postgres -c "psql -q -p $pg_port -c \"ALTER USER postgres PASSWORD 'postgres';\" -c 'DROP DATABASE IF EXISTS luffy_bench WITH (FORCE);' -c 'CREATE DATABASE luffy_bench;'"
+  pg="Host=127.0.0.1;Port=$pg_port;Database=luffy_bench;Username=postgres;Password=postgres;Maximum Pool Size=32"
+  redis-server --bind 127.0.0.1 --port "$redis_port" --save '' --appendonly no >"$work/redis.log" 2>&1 &
+  pids+=($!)
+  dotnet publish "$root/src/Luffy.AlipaySandbox" -c Release -o "$work/sandbox" >/dev/null
+  (cd "$work" && exec env Sandbox__KeysDirectory="$work/keys" Sandbox__NotifyScheduleDivisor=60 Logging__LogLevel__Default=Warning \
+    dotnet sandbox/Luffy.AlipaySandbox.dll --urls "http://127.0.0.1:$sandbox_port" >"$work/sandbox.log" 2>&1) &
+  pids+=($!)
+  sandbox_url="http://127.0.0.1:$sandbox_port"
+  for _ in $(seq 1 120); do [ -f "$work/keys/alipay_public_key.pem" ] && break; sleep 0.5; done
+
+  echo "== the demo catalog into PostgreSQL (one embedded-mode start against the production stores)"
+  (cd "$work" && exec env "${common[@]}" Database__Provider=Postgres ConnectionStrings__Luffy="$pg" Redis__Configuration="127.0.0.1:$redis_port" \
+    dotnet app/Luffy.Web.dll --urls "http://127.0.0.1:$port" >"$work/seed.log" 2>&1) &
+  seed_pid=$!
+  wait_for "127.0.0.1:$port/health"
+  kill "$seed_pid"; wait "$seed_pid" 2>/dev/null || true
+  app_env=("${common[@]}" Luffy__Mode=Production Database__Provider=Postgres ConnectionStrings__Luffy="$pg"
+    Redis__Configuration="127.0.0.1:$redis_port" Jwt__Key="bench-only-signing-key-0123456789abcdef"
+    Alipay__Gateway="$sandbox_url/gateway.do" Alipay__AppPrivateKeyPath="$work/keys/app_private_key.pem"
+    Alipay__AlipayPublicKeyPath="$work/keys/alipay_public_key.pem")
+fi
+
+echo "== start the app ($mode)"
+(cd "$work" && exec env "${app_env[@]}" dotnet app/Luffy.Web.dll --urls "http://127.0.0.1:$port" >"$work/app.log" 2>&1) &
 app_pid=$!
-for _ in $(seq 1 120); do curl -sf "127.0.0.1:$port/health" >/dev/null && break; sleep 0.5; done
-curl -sf "127.0.0.1:$port/health" >/dev/null || { echo "the app did not start"; cat "$work/app.log"; exit 1; }
+pids+=("$app_pid")
+wait_for "127.0.0.1:$port/health" || { cat "$work/app.log"; exit 1; }
+sleep 1
+app_pid=$(pgrep -f "app/Luffy.Web.dll --urls http://127.0.0.1:$port" | head -n 1)
 
 echo "== data: $users users, each with courses 1, 3, 5 (90 days) selected"
-timeout 600 dotnet "$work/bench/Luffy.Bench.dll" setup "http://127.0.0.1:$port" "$users" 1,3,5 90 "$work/tokens.txt"
+timeout 900 dotnet "$work/bench/Luffy.Bench.dll" setup "http://127.0.0.1:$port" "$users" 1,3,5 90 "$work/tokens.txt"
 token=$(head -n 1 "$work/tokens.txt" | cut -d' ' -f2)
 sql=$(curl -s -D - -o /dev/null "127.0.0.1:$port/cart/order/" -H "Authorization: jwt $token" | tr -d '\r' | awk -F': ' 'tolower($1)=="x-sql-commands"{print $2}')
 
+hz=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$app_pid/stat"; }
+cpu_since() { awk -v a="$(cpu_ticks)" -v b="$1" -v hz="$hz" -v s="$seconds" 'BEGIN { printf "%.0f", (a - b) / hz / s * 100 }'; }
+
 echo "== checkout list: GET /cart/order/, $connections connections, ${seconds}s"
 before=$(cpu_ticks)
 wrk -t2 -c"$connections" -d"${seconds}s" --timeout 5s --latency -s "$root/bench/checkout-list.lua" "http://127.0.0.1:$port" -- "$work/tokens.txt" | tee "$work/wrk.txt"
-after=$(cpu_ticks)
-hz=$(getconf CLK_TCK)
-cpu=$(awk -v a="$after" -v b="$before" -v hz="$hz" -v s="$seconds" 'BEGIN { printf "%.0f", (a - b) / hz / s * 100 }')
+cpu=$(cpu_since "$before")
 rss=$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$app_pid/status")
 rss_now=$(awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$app_pid/status")
-
 rps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk.txt")
 p() { awk -v q="$1" '$1 == q {print $2}' "$work/wrk.txt"; }
 max=$(awk '/Latency/ && !/Distribution/ {print $4; exit}' "$work/wrk.txt")
 errors=$(awk '/Non-2xx/ {print $5} /Socket errors/ {gsub(",", ""); print $4 + $6 + $8 + $10}' "$work/wrk.txt" | paste -sd+ | bc 2>/dev/null || echo 0)
 
+echo "== funnel: $connections workers, ${seconds}s"
+before=$(cpu_ticks)
+set +e
+timeout $((seconds + 180)) dotnet "$work/bench/Luffy.Bench.dll" funnel "http://127.0.0.1:$port" "$sandbox_url" "$work/tokens.txt" "$connections" "$seconds" 1,3,5 | tee "$work/funnel.txt"
+funnel_status=${PIPESTATUS[0]}
+set -e
+funnel_cpu=$(cpu_since "$before")
+funnel_rate=$(awk '/^funnel: .* iterations\/s/ {for (i = 1; i <= NF; i++) if ($i == "=") print $(i + 1)}' "$work/funnel.txt")
+
+limit_line=""
+if [ "$mode" = production ]; then
+  echo "== the limit: pgbench with the order-creation and fulfilment SQL, $connections clients, ${seconds}s (the app stopped: the database to itself)"
+  kill "$app_pid" 2>/dev/null || true
+  sleep 2
+  PGPASSWORD=postgres pgbench -h 127.0.0.1 -p "$pg_port" -U postgres -n -c "$connections" -j 2 -T "$seconds" \
+    -D users="$users" -f "$root/bench/order-and-fulfil.sql" luffy_bench | tee "$work/pgbench.txt"
+  tps=$(awk '/^tps/ {print $3; exit}' "$work/pgbench.txt")
+  ratio=$(awk -v f="$funnel_rate" -v t="$tps" 'BEGIN { if (t > 0) printf "%.1f %%", f / t * 100; else print "-" }')
+  limit_line="- the limit: pgbench ($connections clients, ${seconds}s, bench/order-and-fulfil.sql: the order's and the fulfilment's SQL as one script) = ${tps} tps; funnel ÷ limit = ${ratio}"
+fi
+
 {
   echo
-  echo "## $(date -u '+%Y-%m-%d %H:%M') — bench/run.sh embedded (checkout list)"
+  echo "## $(date -u '+%Y-%m-%d %H:%M') — bench/run.sh $mode"
   echo
-  echo "\`GET /cart/order/\` with 3 selected courses, $users users spread over $connections connections, ${seconds}s, \`wrk -t2 -c$connections --latency\`:"
+  echo "Checkout list: \`GET /cart/order/\` with 3 selected courses, $users users spread over $connections connections, ${seconds}s, \`wrk -t2 -c$connections --latency\`:"
   echo
   echo "| figure | value |"
   echo "|---|---|"
@@ -73,23 +134,14 @@ errors=$(awk '/Non-2xx/ {print $5} /Socket errors/ {gsub(",", ""); print $4 + $6
   echo "| errors (non-2xx + socket) | ${errors:-0} |"
   echo "| SQL commands per request | $sql |"
   echo "| app CPU (of one core) | ${cpu} % |"
-  echo "| app RSS at the end of the load / peak since start (incl. the 2000 registrations) | ${rss_now} MB / ${rss} MB |"
-} >> "$root/bench/RESULTS.md"
-echo "== funnel: $connections workers, ${seconds}s"
-before=$(cpu_ticks)
-set +e
-timeout $((seconds + 120)) dotnet "$work/bench/Luffy.Bench.dll" funnel "http://127.0.0.1:$port" "$work/tokens.txt" "$connections" "$seconds" 1,3,5 | tee "$work/funnel.txt"
-funnel_status=${PIPESTATUS[0]}
-set -e
-after=$(cpu_ticks)
-cpu=$(awk -v a="$after" -v b="$before" -v hz="$hz" -v s="$seconds" 'BEGIN { printf "%.0f", (a - b) / hz / s * 100 }')
-{
+  echo "| app RSS at the end of the load / peak since start (incl. the $users registrations) | ${rss_now} MB / ${rss} MB |"
   echo
   echo "Funnel (\`bench/Luffy.Bench funnel\`, $connections workers = connections, ${seconds}s; per iteration one user: POST /cart/ ×3, PUT /cart/ ×3,"
   echo "GET /cart/order/, POST /orders/, GET /payments/alipay/url/, the cashier page, the sandbox's scripted pay (notify as in reality), GET /users/{id}/orders/):"
   echo
   grep '^funnel:' "$work/funnel.txt" | sed 's/^funnel: /- /'
-  echo "- app CPU (of one core) during the funnel: ${cpu} %; driver exit status ${funnel_status} (0 = no error response and every paid order fulfilled)"
+  echo "- app CPU (of one core) during the funnel: ${funnel_cpu} %; driver exit status ${funnel_status} (0 = no error response and every paid order fulfilled)"
+  [ -n "$limit_line" ] && echo "$limit_line"
   echo
   grep '^|' "$work/funnel.txt"
 } >> "$root/bench/RESULTS.md"

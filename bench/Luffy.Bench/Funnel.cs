@@ -14,10 +14,11 @@ internal static class Funnel
 {
     private static readonly string[] Steps = ["cart.add", "cart.select", "cart.order", "orders.create", "pay.url", "cashier", "sandbox.pay", "user.orders"];
 
-    public static async Task<int> RunAsync(string baseUrl, string tokensFile, int workers, int seconds, int[] courses)
+    public static async Task<int> RunAsync(string baseUrl, string sandboxUrl, string tokensFile, int workers, int seconds, int[] courses)
     {
         var users = (await File.ReadAllLinesAsync(tokensFile)).Where(l => l.Length > 0)
             .Select(l => l.Split(' ')).Select(p => (Id: int.Parse(p[0], Program.Inv), Token: p[1])).ToArray();
+        // Per server: the app and (in production mode) the sandbox gateway each get the workers' connections.
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = workers, AllowAutoRedirect = false }) { BaseAddress = new Uri(baseUrl) };
         var latencies = Steps.ToDictionary(s => s, _ => new List<long>());
         var errors = 0;
@@ -59,8 +60,8 @@ internal static class Funnel
                 if (!url.IsSuccessStatusCode)
                     continue;
                 var payUrl = new Uri((await url.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("url").GetString()!);
-                await Timed("cashier", new HttpRequestMessage(HttpMethod.Get, payUrl.PathAndQuery), token);
-                var paid = await Timed("sandbox.pay", new HttpRequestMessage(HttpMethod.Post, $"/alipay-sandbox/sandbox/trades/{number}/pay"), token);
+                await Timed("cashier", new HttpRequestMessage(HttpMethod.Get, payUrl), token);
+                var paid = await Timed("sandbox.pay", new HttpRequestMessage(HttpMethod.Post, $"{sandboxUrl}/sandbox/trades/{number}/pay"), token);
                 await Timed("user.orders", new HttpRequestMessage(HttpMethod.Get, $"/users/{id}/orders/"), token);
                 if (paid.IsSuccessStatusCode)
                 {

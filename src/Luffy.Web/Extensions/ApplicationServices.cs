@@ -78,7 +78,11 @@ public static class ApplicationServices
             FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(media),
         });
 
-        app.UseStaticFiles();
+        // The storefront's own files, from beside the app: `dotnet run` keeps the caller's directory as content root.
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(Path.Combine(AppContext.BaseDirectory, "wwwroot")),
+        });
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
