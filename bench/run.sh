@@ -109,6 +109,29 @@ set -e
 funnel_cpu=$(cpu_since "$before")
 funnel_rate=$(awk '/^funnel: .* iterations\/s/ {for (i = 1; i <= NF; i++) if ($i == "=") print $(i + 1)}' "$work/funnel.txt")
 
+growth=""
+if [ "$mode" = production ]; then
+  # Growth: the same reads and order creation with 1 000 and with 1 000 000 orders in the table.
+  psql_bench() { PGPASSWORD=postgres psql -q -h 127.0.0.1 -p "$pg_port" -U postgres -d luffy_bench -v ON_ERROR_STOP=1 "$@"; }
+  fill_orders() {
+    psql_bench -c "INSERT INTO ly_order (order_number, user_id, order_title, total_price, real_price, coupon, credit, pay_type, order_status, created_at)
+      SELECT 'G' || lpad(g::text, 24, '0'), (SELECT min(id) FROM ly_user) + g % $users, 'growth', 10000, 10000, 0, 0, 1, 2,
+             now() - (g || ' seconds')::interval
+      FROM generate_series((SELECT count(*) FROM ly_order WHERE order_title = 'growth') + 1, $1) AS g;
+      ANALYZE ly_order;"
+  }
+  for size in 1000 1000000; do
+    echo "== growth: $size bulk-inserted orders"
+    fill_orders "$size"
+    total=$(psql_bench -t -A -c "SELECT count(*) FROM ly_order")
+    wrk -t2 -c"$connections" -d10s --timeout 5s --latency -s "$root/bench/orders-page.lua" "http://127.0.0.1:$port" -- "$work/tokens.txt" > "$work/growth-$size.txt"
+    timeout 200 dotnet "$work/bench/Luffy.Bench.dll" funnel "http://127.0.0.1:$port" "$sandbox_url" "$work/tokens.txt" 16 10 1,3,5 > "$work/growth-funnel-$size.txt" || true
+    page=$(awk '$1 == "50%" || $1 == "99%" {printf "%s ", $2} /Requests\/sec/ {printf "(%s req/s)", $2}' "$work/growth-$size.txt")
+    create=$(awk -F'|' '$2 ~ /orders.create/ {gsub(/ /, "", $4); gsub(/ /, "", $6); printf "%s / %s ms", $4, $6}' "$work/growth-funnel-$size.txt")
+    growth+="| $total | $page | $create |"$'\n'
+  done
+fi
+
 limit_line=""
 if [ "$mode" = production ]; then
   echo "== the limit: pgbench with the order-creation and fulfilment SQL, $connections clients, ${seconds}s (the app stopped: the database to itself)"
@@ -144,5 +167,13 @@ fi
   [ -n "$limit_line" ] && echo "$limit_line"
   echo
   grep '^|' "$work/funnel.txt"
+  if [ -n "$growth" ]; then
+    echo
+    echo "Growth: \`GET /orders/?page=1\` (wrk, 64 connections, 10 s, p50 / p99) and \`POST /orders/\` inside the funnel (16 workers, 10 s, p50 / p99), with the orders table at:"
+    echo
+    echo "| orders in the table | GET /orders/?page=1 p50 / p99 | POST /orders/ p50 / p99 |"
+    echo "|---|---|---|"
+    printf '%s' "$growth"
+  fi
 } >> "$root/bench/RESULTS.md"
 echo "== appended to bench/RESULTS.md"
