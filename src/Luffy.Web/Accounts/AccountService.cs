@@ -57,12 +57,14 @@ public sealed class AccountService(LuffyDbContext db, IPasswordHasher<User> hash
         return (user, null, false);
     }
 
-    /// <summary>The claims the API's token carries, for the storefront's cookie.</summary>
-    public static ClaimsPrincipal Principal(User user, string scheme)
+    /// <summary>Who the user is, the same in the API's token and the storefront's cookie: <c>sub</c>, <c>name</c>, <c>role</c>.</summary>
+    public static List<Claim> Claims(User user)
     {
         var claims = new List<Claim> { new("sub", user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), new("name", user.Username) };
         if (user.IsAdmin)
             claims.Add(new Claim("role", "admin"));
-        return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme, "name", "role"));
+        return claims;
     }
+
+    public static ClaimsPrincipal Principal(User user, string scheme) => new(new ClaimsIdentity(Claims(user), scheme, "name", "role"));
 }

@@ -1,8 +1,6 @@
-using Luffy.Domain.Accounts;
 using Luffy.Web.Extensions;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 
@@ -12,7 +10,6 @@ public sealed record RegisterRequest(string? Username, string? Password, string?
 public sealed record RegisterResponse(int Id, string Username);
 public sealed record LoginRequest(string? Username, string? Password);
 public sealed record LoginResponse(string Token, int Id, string Username, long Credit, int CreditToMoney);
-
 
 public static class AccountsApi
 {

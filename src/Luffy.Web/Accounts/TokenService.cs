@@ -17,12 +17,9 @@ public sealed class TokenService(JwtSigningKey key, IOptions<JwtOptions> options
     {
         var jwt = options.Value;
         var now = clock.GetUtcNow().UtcDateTime;
-        var claims = new List<Claim> { new("sub", user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), new("name", user.Username) };
-        if (user.IsAdmin)
-            claims.Add(new Claim("role", "admin"));
         return _handler.CreateToken(new SecurityTokenDescriptor
         {
-            Subject = new ClaimsIdentity(claims),
+            Subject = new ClaimsIdentity(AccountService.Claims(user)),
             Issuer = jwt.Issuer,
             Audience = jwt.Audience,
             IssuedAt = now,

@@ -21,6 +21,6 @@ public static class Format
         _ => $"{seconds / 86400} 天 {seconds % 86400 / 3600} 小时",
     };
 
-    public static int? UserId(HttpContext? http) =>
-        http?.User.Identity?.IsAuthenticated == true && int.TryParse(http.User.FindFirst("sub")?.Value, out var id) ? id : null;
+    /// <summary>The signed-in user's id, or null for a visitor.</summary>
+    public static int? UserId(HttpContext? http) => http?.User.Identity?.IsAuthenticated == true ? http.User.UserId() : null;
 }
