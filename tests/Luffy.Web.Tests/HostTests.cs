@@ -235,3 +235,27 @@ public sealed class CheckoutFormTests(SqliteGarnetApp app) : IClassFixture<Sqlit
         Assert.Equal(1, await app.WithDbAsync(db => db.Orders.CountAsync(o => o.UserId == userId)));
     }
 }
+
+public sealed class DataProtectionTestsOnSqlite(SqliteGarnetApp app) : DataProtectionTests(app), IClassFixture<SqliteGarnetApp>;
+
+public sealed class DataProtectionTestsOnPostgres(PostgresRedisApp app) : DataProtectionTests(app), IClassFixture<PostgresRedisApp>;
+
+/// <summary>The cookie and antiforgery keys are kept where every instance (and the next start) finds them.</summary>
+public abstract class DataProtectionTests(LuffyApp app)
+{
+    [Fact]
+    public async Task Keys_are_kept_in_the_data_directory_or_in_redis()
+    {
+        await app.Anonymous().GetStringAsync("/user/login");   // renders an antiforgery token: a key exists now
+        var redis = app.Services.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>();
+        var keys = app.Services.GetRequiredService<Luffy.Infrastructure.Redis.RedisKeys>();
+        var inRedis = await redis.GetDatabase().ListLengthAsync(keys.DataProtection);
+        var onDisk = Directory.Exists(Path.Combine(app.DataDirectory, "dataprotection"))
+            ? Directory.GetFiles(Path.Combine(app.DataDirectory, "dataprotection"), "*.xml").Length
+            : 0;
+        if (Environment.GetEnvironmentVariable("LUFFY_TEST_REDIS") is { Length: > 0 } && app is PostgresRedisApp)
+            Assert.True(inRedis > 0 && onDisk == 0, $"redis {inRedis}, disk {onDisk}");
+        else
+            Assert.True(onDisk > 0 && inRedis == 0, $"redis {inRedis}, disk {onDisk}");
+    }
+}

@@ -30,4 +30,5 @@ public sealed record RedisKeys(string Prefix)
     public RedisKey Cart(int userId) => $"{Prefix}cart_{userId}";
     public RedisKey Selected(int userId) => $"{Prefix}selected_{userId}";
     public RedisKey LoginAttempts(string what) => $"{Prefix}login_{what}";
+    public RedisKey DataProtection => $"{Prefix}dataprotection_keys";
 }

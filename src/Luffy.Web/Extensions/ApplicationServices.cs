@@ -5,6 +5,7 @@ using Luffy.Infrastructure.Redis;
 using Luffy.Infrastructure.Seeding;
 using Luffy.Web.Accounts;
 using Luffy.Web.Health;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
@@ -52,6 +53,16 @@ public static class ApplicationServices
         services.AddProblemDetails();
 
         builder.AddAccounts();
+        // The keys behind the sign-in cookie and the antiforgery tokens: in the data directory in embedded mode,
+        // in Redis otherwise, so that every instance reads every other's cookies.
+        var dataProtection = services.AddDataProtection().SetApplicationName("Luffy");
+        if (string.IsNullOrWhiteSpace(redis.Configuration))
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "dataprotection")));
+        else
+            services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()
+                .Configure<StackExchange.Redis.IConnectionMultiplexer, RedisKeys>((o, connection, keys) =>
+                    o.XmlRepository = new Microsoft.AspNetCore.DataProtection.StackExchangeRedis.RedisXmlRepository(
+                        () => connection.GetDatabase(), keys.DataProtection));
         services.AddRazorComponents();
         services.AddAntiforgery();
         services.AddOpenApi();
