@@ -125,9 +125,10 @@ public abstract class AccountsTests(LuffyApp app)
         var token = student.Http.DefaultRequestHeaders.Authorization!.Parameter!;
         var parts = token.Split('.');
 
-        // Same claims, another user id, original signature.
+        // Same claims, another user id (never the token's own: that would be no forgery), original signature.
         var claims = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(Base64UrlEncoder.Decode(parts[1]))!;
-        var forgedClaims = claims.ToDictionary(c => c.Key, c => (object)(c.Key == "sub" ? "1" : c.Value));
+        var otherId = (int.Parse(claims["sub"].GetString()!, System.Globalization.CultureInfo.InvariantCulture) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var forgedClaims = claims.ToDictionary(c => c.Key, c => (object)(c.Key == "sub" ? otherId : c.Value));
         var tampered = $"{parts[0]}.{Base64UrlEncoder.Encode(JsonSerializer.Serialize(forgedClaims))}.{parts[2]}";
 
         // Signed with a key that is not the app's.
