@@ -33,8 +33,6 @@ public readonly record struct Money(long Fen) : IComparable<Money>
     public static bool operator <=(Money a, Money b) => a.Fen <= b.Fen;
     public static bool operator >=(Money a, Money b) => a.Fen >= b.Fen;
 
-    public static Money Min(Money a, Money b) => a <= b ? a : b;
-
     public int CompareTo(Money other) => Fen.CompareTo(other.Fen);
 
     public override string ToString() => Yuan.ToString("0.00", CultureInfo.InvariantCulture);

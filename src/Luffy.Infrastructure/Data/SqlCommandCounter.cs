@@ -15,11 +15,8 @@ public sealed class SqlCommandCounter : DbCommandInterceptor, IDisposable
     private static readonly AsyncLocal<Scope?> Current = new();
     private readonly Meter _meter = new(MeterName);
     private readonly Counter<long> _commands;
-    private long _total;
 
     public SqlCommandCounter() => _commands = _meter.CreateCounter<long>("luffy.sql.commands", description: "SQL commands sent");
-
-    public long Total => Interlocked.Read(ref _total);
 
     /// <summary>Starts counting the commands of the current async flow (one request).</summary>
     public Scope BeginScope() => Current.Value = new Scope();
@@ -33,7 +30,6 @@ public sealed class SqlCommandCounter : DbCommandInterceptor, IDisposable
 
     private void Count()
     {
-        Interlocked.Increment(ref _total);
         _commands.Add(1);
         Current.Value?.Increment();
     }
