@@ -16,6 +16,7 @@ case "$mode" in embedded|production) ;; *) echo "usage: bench/run.sh embedded|pr
 
 need=()
 command -v wrk >/dev/null || need+=(wrk)
+[ "$mode" = embedded ] && { command -v sqlite3 >/dev/null || need+=(sqlite3); }
 if [ "$mode" = production ]; then
   command -v pg_lsclusters >/dev/null || need+=(postgresql)
   command -v redis-server >/dev/null || need+=(redis-server)
@@ -37,6 +38,9 @@ trap cleanup EXIT
 wait_for() { for _ in $(seq 1 120); do curl -sf "$1" >/dev/null && return 0; sleep 0.5; done; echo "not up: $1" >&2; return 1; }
 
 echo "== build"
+tools="$work/tools"
+dotnet tool install --tool-path "$tools" dotnet-counters >/dev/null
+dotnet tool install --tool-path "$tools" dotnet-trace >/dev/null
 dotnet publish "$root/src/Luffy.Web" -c Release -o "$work/app" >/dev/null
 dotnet build "$root/bench/Luffy.Bench" -c Release -o "$work/bench" >/dev/null
 
@@ -85,12 +89,46 @@ timeout 900 dotnet "$work/bench/Luffy.Bench.dll" setup "http://127.0.0.1:$port" 
 token=$(head -n 1 "$work/tokens.txt" | cut -d' ' -f2)
 sql=$(curl -s -D - -o /dev/null "127.0.0.1:$port/cart/order/" -H "Authorization: jwt $token" | tr -d '\r' | awk -F': ' 'tolower($1)=="x-sql-commands"{print $2}')
 
+# One number from the database the app writes to.
+sql_scalar() {
+  if [ "$mode" = embedded ]; then sqlite3 "$work/data/luffy.db" "$1"
+  else PGPASSWORD=postgres psql -q -t -A -h 127.0.0.1 -p "$pg_port" -U postgres -d luffy_bench -c "$1"; fi
+}
+unbacked_sql="SELECT count(*) FROM ly_order_detail d JOIN ly_order o ON o.id = d.order_id
+  LEFT JOIN ly_user_course uc ON uc.user_id = o.user_id AND uc.course_id = d.course_id WHERE o.order_status = 1 AND uc.id IS NULL"
+
 hz=$(getconf CLK_TCK)
+# CPU ticks of a set of processes (those alive at both readings), and of the whole machine (busy, all cores).
+ticks_of() { local t=0 p; for p in "$@"; do [ -r "/proc/$p/stat" ] && t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
+machine_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8}' /proc/stat; }
+pct() { awk -v a="$1" -v b="$2" -v hz="$hz" -v s="$3" 'BEGIN { printf "%.0f", (a - b) / hz / s * 100 }'; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$app_pid/stat"; }
 cpu_since() { awk -v a="$(cpu_ticks)" -v b="$1" -v hz="$hz" -v s="$seconds" 'BEGIN { printf "%.0f", (a - b) / hz / s * 100 }'; }
 
+# dotnet-counters beside each workload: thread pool, GC, locks and the SQL command meter, one sample a second.
+counters() {
+  timeout $(($2 + 30)) "$tools/dotnet-counters" collect -p "$app_pid" --format csv -o "$1.csv" --duration "$(printf '00:%02d:%02d:%02d' $(($2 / 3600)) $(($2 % 3600 / 60)) $(($2 % 60)))" \
+    --counters "System.Runtime[dotnet.thread_pool.queue.length,dotnet.thread_pool.thread.count,dotnet.monitor.lock_contentions,dotnet.gc.collections,dotnet.gc.pause.time,dotnet.gc.last_collection.heap.size,dotnet.process.memory.working_set,dotnet.process.cpu.time],Luffy.Sql" >/dev/null 2>&1 &
+  sleep 1
+}
+# What dotnet-counters saw, as one table row: means over the run (max for the working set).
+counters_row() {
+  awk -F, -v name="$2" 'NR > 1 { n = $3; v = $5; s[n] += v; c[n]++; if (!(n in m) || v > m[n]) m[n] = v }
+    function mean(k) { return c[k] ? s[k] / c[k] : 0 }
+    END {
+      g0 = "dotnet.gc.collections ({collection} / 1 sec)[gc.heap.generation=gen0]"; g1 = g0; sub("gen0", "gen1", g1); g2 = g0; sub("gen0", "gen2", g2)
+      heap = "dotnet.gc.last_collection.heap.size (By)[gc.heap.generation="
+      printf "| %s | %.0f / %.0f / %.1f | %.1f %% | %.0f | %.0f MB | %.0f MB | %.0f MB | %.0f |\n", name,
+        mean(g0), mean(g1), mean(g2), mean("dotnet.gc.pause.time (s / 1 sec)") * 100,
+        mean("dotnet.monitor.lock_contentions ({contention} / 1 sec)"),
+        (mean(heap "gen0]") + mean(heap "gen1]") + mean(heap "gen2]") + mean(heap "loh]")) / 1048576,
+        mean(heap "poh]") / 1048576, m["dotnet.process.memory.working_set (By)"] / 1048576,
+        mean("luffy.sql.commands (Count / 1 sec)")
+    }' "$1"
+}
 echo "== checkout list: GET /cart/order/, $connections connections, ${seconds}s"
 before=$(cpu_ticks)
+counters "$work/counters-list" "$seconds"
 wrk -t2 -c"$connections" -d"${seconds}s" --timeout 5s --latency -s "$root/bench/checkout-list.lua" "http://127.0.0.1:$port" -- "$work/tokens.txt" | tee "$work/wrk.txt"
 cpu=$(cpu_since "$before")
 rss=$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$app_pid/status")
@@ -101,12 +139,26 @@ max=$(awk '/Latency/ && !/Distribution/ {print $4; exit}' "$work/wrk.txt")
 errors=$(awk '/Non-2xx/ {print $5} /Socket errors/ {gsub(",", ""); print $4 + $6 + $8 + $10}' "$work/wrk.txt" | paste -sd+ | bc 2>/dev/null || echo 0)
 
 echo "== funnel: $connections workers, ${seconds}s"
+paid_before=$(sql_scalar "SELECT count(*) FROM ly_order WHERE order_status = 1")
+pg_pids=(); [ "$mode" = production ] && pg_pids=($(pgrep -u postgres))
+redis_pids=(); [ "$mode" = production ] && redis_pids=($(pgrep -f "redis-server 127.0.0.1:$redis_port"))
+sandbox_pids=(); [ "$mode" = production ] && sandbox_pids=($(pgrep -f "sandbox/Luffy.AlipaySandbox.dll"))
+pg_before=$(ticks_of "${pg_pids[@]}"); redis_before=$(ticks_of "${redis_pids[@]}"); sandbox_before=$(ticks_of "${sandbox_pids[@]}")
+machine_before=$(machine_ticks); funnel_started=$(date +%s.%N)
 before=$(cpu_ticks)
+counters "$work/counters-funnel" "$seconds"
 set +e
 timeout $((seconds + 180)) dotnet "$work/bench/Luffy.Bench.dll" funnel "http://127.0.0.1:$port" "$sandbox_url" "$work/tokens.txt" "$connections" "$seconds" 1,3,5 | tee "$work/funnel.txt"
 funnel_status=${PIPESTATUS[0]}
 set -e
 funnel_cpu=$(cpu_since "$before")
+funnel_wall=$(awk -v a="$(date +%s.%N)" -v b="$funnel_started" 'BEGIN { print a - b }')
+machine_cpu=$(pct "$(machine_ticks)" "$machine_before" "$funnel_wall")
+pg_cpu=$(pct "$(ticks_of "${pg_pids[@]}")" "$pg_before" "$seconds"); redis_cpu=$(pct "$(ticks_of "${redis_pids[@]}")" "$redis_before" "$seconds")
+sandbox_cpu=$(pct "$(ticks_of "${sandbox_pids[@]}")" "$sandbox_before" "$seconds")
+driver_cpu=$(awk '/^driver-cpu:/ {print $2}' "$work/funnel.txt")
+paid_after=$(sql_scalar "SELECT count(*) FROM ly_order WHERE order_status = 1")
+unbacked=$(sql_scalar "$unbacked_sql")
 funnel_rate=$(awk '/^funnel: .* iterations\/s/ {for (i = 1; i <= NF; i++) if ($i == "=") print $(i + 1)}' "$work/funnel.txt")
 
 growth=""
@@ -163,10 +215,23 @@ fi
   echo "GET /cart/order/, POST /orders/, GET /payments/alipay/url/, the cashier page, the sandbox's scripted pay (notify as in reality), GET /users/{id}/orders/):"
   echo
   grep '^funnel:' "$work/funnel.txt" | sed 's/^funnel: /- /'
-  echo "- app CPU (of one core) during the funnel: ${funnel_cpu} %; driver exit status ${funnel_status} (0 = no error response and every paid order fulfilled)"
+  echo "- in the database afterwards: $((paid_after - paid_before)) more paid orders; paid order lines without a purchase record: $unbacked"
+  echo "- driver exit status ${funnel_status} (0 = no error response and every paid order fulfilled)"
+  if [ "$mode" = production ]; then
+    echo "- CPU during the funnel (% of one core; the machine has 200): whole machine ${machine_cpu}, app ${funnel_cpu}, PostgreSQL ${pg_cpu}, redis-server ${redis_cpu}, sandbox ${sandbox_cpu}, load driver ${driver_cpu}"
+  else
+    echo "- CPU during the funnel (% of one core; the machine has 200): whole machine ${machine_cpu}, app (with SQLite, Garnet and the sandbox inside) ${funnel_cpu}, load driver ${driver_cpu}"
+  fi
   [ -n "$limit_line" ] && echo "$limit_line"
   echo
   grep '^|' "$work/funnel.txt"
+  echo
+  echo "dotnet-counters on the app (one sample a second over each workload; GC per second, heaps after the last GC, mean):"
+  echo
+  echo "| workload | GCs/s gen0 / gen1 / gen2 | time in GC pauses | lock contentions/s | managed heap (gen0–2 + LOH) | pinned heap (POH) | working set max | SQL commands/s |"
+  echo "|---|---|---|---|---|---|---|---|"
+  counters_row "$work/counters-list.csv" "checkout list"
+  counters_row "$work/counters-funnel.csv" "funnel"
   if [ -n "$growth" ]; then
     echo
     echo "Growth: \`GET /orders/?page=1\` (wrk, 64 connections, 10 s, p50 / p99) and \`POST /orders/\` inside the funnel (16 workers, 10 s, p50 / p99), with the orders table at:"

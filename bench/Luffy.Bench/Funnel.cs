@@ -25,6 +25,7 @@ internal static class Funnel
         var iterations = 0;
         var orders = new System.Collections.Concurrent.ConcurrentBag<(int User, string Number)>();
         var next = -1;
+        var cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
         var stop = Stopwatch.StartNew();
         var deadline = TimeSpan.FromSeconds(seconds);
 
@@ -71,6 +72,7 @@ internal static class Funnel
             }
         }));
         var elapsed = stop.Elapsed.TotalSeconds;
+        var driverCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart).TotalSeconds / elapsed * 100;
 
         // The notifies are asynchronous: give them a moment, then check every order that was paid at the sandbox.
         await Task.Delay(TimeSpan.FromSeconds(3));
@@ -86,6 +88,7 @@ internal static class Funnel
 
         Console.WriteLine($"funnel: {iterations} iterations in {elapsed:0.0}s = {iterations / elapsed:0.0} iterations/s, {workers} workers, {errors} error responses");
         Console.WriteLine($"funnel: {fulfilled} of {orders.Count} orders paid at the sandbox are fulfilled (notify received)");
+        Console.WriteLine($"driver-cpu: {driverCpu:0}");
         Console.WriteLine("| step | requests | p50 | p90 | p99 | max (ms) |");
         Console.WriteLine("|---|---|---|---|---|---|");
         foreach (var step in Steps)

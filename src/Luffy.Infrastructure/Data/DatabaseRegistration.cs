@@ -23,9 +23,12 @@ public static class DatabaseRegistration
             default:
                 var connectionString = options.ConnectionString
                     ?? new SqliteConnectionStringBuilder { DataSource = Path.Combine(dataDirectory, "luffy.db"), Pooling = true }.ToString();
+                // One writer at a time, waiting asynchronously (see SqliteWriteGate).
+                services.AddSingleton<SqliteWriteGate>();
                 services.AddDbContextPool<LuffyDbContext, SqliteLuffyDbContext>((sp, o) => o
                     .UseSqlite(connectionString, n => n.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery))
-                    .AddInterceptors(sp.GetServices<IInterceptor>()));
+                    .AddInterceptors(sp.GetServices<IInterceptor>())
+                    .AddInterceptors(sp.GetRequiredService<SqliteWriteGate>()));
                 break;
         }
         return services;

@@ -1,0 +1,191 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace Luffy.Infrastructure.Data;
+
+/// <summary>
+/// Lets one SQLite writer in at a time and makes the others wait asynchronously.
+/// </summary>
+/// <remarks>
+/// SQLite has a single writer. Without this gate a second writer gets SQLITE_BUSY and Microsoft.Data.Sqlite
+/// retries it with <c>Thread.Sleep</c>: the thread is blocked, and under load the thread pool starves —
+/// requests that never touch SQL wait for a thread (measured in bench/RESULTS.md). Here a writer waits on a
+/// <see cref="SemaphoreSlim"/> instead and holds no thread.
+/// The gate is taken when a transaction begins (SQLite's <c>BEGIN IMMEDIATE</c> takes the write lock at
+/// once) and by any command outside a transaction that is not a <c>SELECT</c>; it is released when the
+/// transaction commits, rolls back or fails, when that command has finished (for a reader: when EF closes
+/// the connection it opened for it), and in any case when the connection closes — so a transaction disposed without commit cannot keep it.
+/// One instance per database; in-process only (the embedded mode runs one instance).
+/// </remarks>
+public sealed class SqliteWriteGate : DbTransactionInterceptor, IDbCommandInterceptor, IDbConnectionInterceptor, IDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private DbConnection? _holder;
+
+    /// <summary>Writers waiting for the gate (the holder not counted).</summary>
+    public int Waiting { get; private set; }
+
+    /// <summary>Whether a writer holds the gate now.</summary>
+    public bool IsHeld => Volatile.Read(ref _holder) is not null;
+
+    private async ValueTask EnterAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _holder) == connection)
+            return;
+        if (!_gate.Wait(0))
+        {
+            lock (_gate) Waiting++;
+            try
+            {
+                await _gate.WaitAsync(cancellationToken);
+            }
+            finally
+            {
+                lock (_gate) Waiting--;
+            }
+        }
+        Volatile.Write(ref _holder, connection);
+    }
+
+    private void Enter(DbConnection connection)
+    {
+        if (Volatile.Read(ref _holder) == connection)
+            return;
+        _gate.Wait();
+        Volatile.Write(ref _holder, connection);
+    }
+
+    /// <summary>Releases the gate if this connection holds it; safe to call more than once.</summary>
+    private void Exit(DbConnection? connection)
+    {
+        if (connection is not null && Interlocked.CompareExchange(ref _holder, null, connection) == connection)
+            _gate.Release();
+    }
+
+    private static bool IsAutocommitWrite(DbCommand command) =>
+        command.Transaction is null && !command.CommandText.AsSpan().TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase);
+
+    // A committed SqliteTransaction forgets its connection; the context still knows it.
+    private static DbConnection? ConnectionOf(TransactionEventData eventData) => eventData.Context?.Database.GetDbConnection();
+
+    // Transactions: entered before BEGIN, left at the end.
+    public override async ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result, CancellationToken cancellationToken = default)
+    {
+        await EnterAsync(connection, cancellationToken);
+        return result;
+    }
+
+    public override InterceptionResult<DbTransaction> TransactionStarting(DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result)
+    {
+        Enter(connection);
+        return result;
+    }
+
+    public override void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Exit(ConnectionOf(eventData));
+
+    public override Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Exit(ConnectionOf(eventData));
+        return Task.CompletedTask;
+    }
+
+    public override void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Exit(ConnectionOf(eventData));
+
+    public override Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Exit(ConnectionOf(eventData));
+        return Task.CompletedTask;
+    }
+
+    public override void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData) => Exit(ConnectionOf(eventData));
+
+    public override Task TransactionFailedAsync(DbTransaction transaction, TransactionErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Exit(ConnectionOf(eventData));
+        return Task.CompletedTask;
+    }
+
+    // Commands outside a transaction that write: entered before, left when done.
+    async ValueTask<InterceptionResult<int>> IDbCommandInterceptor.NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken)
+    {
+        if (IsAutocommitWrite(command) && command.Connection is { } connection)
+            await EnterAsync(connection, cancellationToken);
+        return result;
+    }
+
+    InterceptionResult<int> IDbCommandInterceptor.NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
+    {
+        if (IsAutocommitWrite(command) && command.Connection is { } connection)
+            Enter(connection);
+        return result;
+    }
+
+    ValueTask<int> IDbCommandInterceptor.NonQueryExecutedAsync(DbCommand command, CommandExecutedEventData eventData, int result, CancellationToken cancellationToken)
+    {
+        if (command.Transaction is null)
+            Exit(command.Connection);
+        return ValueTask.FromResult(result);
+    }
+
+    int IDbCommandInterceptor.NonQueryExecuted(DbCommand command, CommandExecutedEventData eventData, int result)
+    {
+        if (command.Transaction is null)
+            Exit(command.Connection);
+        return result;
+    }
+
+    async ValueTask<InterceptionResult<DbDataReader>> IDbCommandInterceptor.ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken)
+    {
+        if (IsAutocommitWrite(command) && command.Connection is { } connection)
+            await EnterAsync(connection, cancellationToken);
+        return result;
+    }
+
+    InterceptionResult<DbDataReader> IDbCommandInterceptor.ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
+    {
+        if (IsAutocommitWrite(command) && command.Connection is { } connection)
+            Enter(connection);
+        return result;
+    }
+
+    // A writing reader (INSERT … RETURNING) holds SQLite's lock until it is disposed; EF closes the
+    // connection right after (it opened it for this command), and that releases the gate below.
+
+    void IDbCommandInterceptor.CommandFailed(DbCommand command, CommandErrorEventData eventData)
+    {
+        if (command.Transaction is null)
+            Exit(command.Connection);
+    }
+
+    Task IDbCommandInterceptor.CommandFailedAsync(DbCommand command, CommandErrorEventData eventData, CancellationToken cancellationToken)
+    {
+        if (command.Transaction is null)
+            Exit(command.Connection);
+        return Task.CompletedTask;
+    }
+
+    void IDbCommandInterceptor.CommandCanceled(DbCommand command, CommandEndEventData eventData)
+    {
+        if (command.Transaction is null)
+            Exit(command.Connection);
+    }
+
+    Task IDbCommandInterceptor.CommandCanceledAsync(DbCommand command, CommandEndEventData eventData, CancellationToken cancellationToken)
+    {
+        if (command.Transaction is null)
+            Exit(command.Connection);
+        return Task.CompletedTask;
+    }
+
+    // Whatever happened, a closed connection holds nothing.
+    void IDbConnectionInterceptor.ConnectionClosed(DbConnection connection, ConnectionEndEventData eventData) => Exit(connection);
+
+    Task IDbConnectionInterceptor.ConnectionClosedAsync(DbConnection connection, ConnectionEndEventData eventData)
+    {
+        Exit(connection);
+        return Task.CompletedTask;
+    }
+
+    public void Dispose() => _gate.Dispose();
+}

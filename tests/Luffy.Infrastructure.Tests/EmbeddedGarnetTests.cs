@@ -1,0 +1,45 @@
+using Luffy.Infrastructure.Redis;
+using Microsoft.Extensions.Logging.Abstractions;
+using StackExchange.Redis;
+
+namespace Luffy.Infrastructure.Tests;
+
+/// <summary>The embedded Garnet keeps a small memory budget; what does not fit must go to disk, not away.</summary>
+public sealed class EmbeddedGarnetTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("luffy-garnet-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public async Task Carts_written_beyond_the_memory_budget_are_still_there_and_survive_a_restart()
+    {
+        // 48 MB of hashes, three times the 16 MB log memory: the first ones leave memory.
+        const int carts = 12_000;
+        var lines = new string('x', 4000);
+        using (var garnet = new EmbeddedGarnet(_directory, NullLoggerFactory.Instance))
+        {
+            await using var redis = await ConnectionMultiplexer.ConnectAsync(garnet.Endpoint);
+            var db = redis.GetDatabase();
+            for (var start = 0; start < carts; start += 500)
+            {
+                var batch = db.CreateBatch();
+                var writes = Enumerable.Range(start, 500)
+                    .Select(i => batch.HashSetAsync($"cart_{i}", [new("1", $"{i}:{lines}"), new("3", "90")])).ToList();
+                batch.Execute();
+                await Task.WhenAll(writes);
+            }
+
+            Assert.Equal($"0:{lines}", await db.HashGetAsync("cart_0", "1"));
+            Assert.Equal("90", await db.HashGetAsync("cart_1", "3"));
+        }
+
+        using (var restarted = new EmbeddedGarnet(_directory, NullLoggerFactory.Instance))
+        {
+            await using var redis = await ConnectionMultiplexer.ConnectAsync(restarted.Endpoint);
+            var db = redis.GetDatabase();
+            Assert.Equal($"0:{lines}", await db.HashGetAsync("cart_0", "1"));
+            Assert.Equal($"{carts - 1}:{lines}", await db.HashGetAsync($"cart_{carts - 1}", "1"));
+        }
+    }
+}

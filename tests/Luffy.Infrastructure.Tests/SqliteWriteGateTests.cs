@@ -1,0 +1,128 @@
+using Luffy.Domain.Entities;
+using Luffy.Infrastructure.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Luffy.Infrastructure.Tests;
+
+/// <summary>The SQLite writer gate on a real database file: writers queue, readers do not, nothing keeps the gate.</summary>
+public sealed class SqliteWriteGateTests : IAsyncLifetime
+{
+    // Guards against a leaked gate hanging the test run; not a timing assertion.
+    private static readonly TimeSpan Hang = TimeSpan.FromSeconds(20);
+
+    private readonly string _directory = Directory.CreateTempSubdirectory("luffy-gate-").FullName;
+    private ServiceProvider _services = null!;
+
+    private SqliteWriteGate Gate => _services.GetRequiredService<SqliteWriteGate>();
+
+    public async ValueTask InitializeAsync()
+    {
+        _services = new ServiceCollection()
+            .AddLuffyDatabase(new DatabaseOptions(), _directory)
+            .BuildServiceProvider();
+        await using var scope = _services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LuffyDbContext>();
+        await DatabaseRegistration.MigrateAsync(db);
+        db.CourseCategories.Add(new CourseCategory { Id = 1, Name = "Python", Orders = 0 });
+        await db.SaveChangesAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    private async Task<T> WithDbAsync<T>(Func<LuffyDbContext, Task<T>> work)
+    {
+        await using var scope = _services.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<LuffyDbContext>());
+    }
+
+    private Task<int> BumpAsync() => WithDbAsync(db =>
+        db.CourseCategories.Where(c => c.Id == 1).ExecuteUpdateAsync(s => s.SetProperty(c => c.Orders, c => c.Orders + 1)));
+
+    private Task<int> OrdersAsync() => WithDbAsync(db => db.CourseCategories.Where(c => c.Id == 1).Select(c => c.Orders).SingleAsync());
+
+    private async Task UntilAsync(Func<bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(Hang);
+        while (!condition())
+            await Task.Delay(5, timeout.Token);
+    }
+
+    [Fact]
+    public async Task A_second_writer_waits_for_the_open_transaction_and_runs_after_its_commit_while_readers_go_on()
+    {
+        await using var scope = _services.CreateAsyncScope();
+        var first = scope.ServiceProvider.GetRequiredService<LuffyDbContext>();
+        await using var transaction = await first.Database.BeginTransactionAsync();
+        await first.CourseCategories.Where(c => c.Id == 1).ExecuteUpdateAsync(s => s.SetProperty(c => c.Orders, 10));
+        Assert.True(Gate.IsHeld);
+
+        var second = BumpAsync();
+        await UntilAsync(() => Gate.Waiting == 1);
+        Assert.False(second.IsCompleted);
+        // WAL: a reader sees the last committed value and does not wait for the writer.
+        Assert.Equal(0, await OrdersAsync().WaitAsync(Hang));
+
+        await transaction.CommitAsync();
+        Assert.Equal(1, await second.WaitAsync(Hang));
+        Assert.Equal(11, await OrdersAsync());
+        Assert.False(Gate.IsHeld);
+        Assert.Equal(0, Gate.Waiting);
+    }
+
+    [Fact]
+    public async Task A_transaction_disposed_without_commit_rolls_back_and_lets_the_next_writer_in()
+    {
+        var second = Task.CompletedTask;
+        await using (var scope = _services.CreateAsyncScope())
+        {
+            var first = scope.ServiceProvider.GetRequiredService<LuffyDbContext>();
+            await using var transaction = await first.Database.BeginTransactionAsync();
+            await first.CourseCategories.Where(c => c.Id == 1).ExecuteUpdateAsync(s => s.SetProperty(c => c.Orders, 99));
+            second = BumpAsync();
+            await UntilAsync(() => Gate.Waiting == 1);
+        }
+
+        await second.WaitAsync(Hang);
+        Assert.Equal(1, await OrdersAsync());
+        Assert.False(Gate.IsHeld);
+    }
+
+    [Fact]
+    public async Task A_failed_write_outside_a_transaction_lets_the_next_writer_in()
+    {
+        // Same primary key: the INSERT fails inside SQLite.
+        await Assert.ThrowsAsync<DbUpdateException>(() => WithDbAsync(db =>
+        {
+            db.CourseCategories.Add(new CourseCategory { Id = 1, Name = "again", Orders = 0 });
+            return db.SaveChangesAsync();
+        }));
+        Assert.False(Gate.IsHeld);
+        Assert.Equal(1, await BumpAsync().WaitAsync(Hang));
+    }
+
+    [Fact]
+    public async Task Many_concurrent_writers_all_land_one_after_another()
+    {
+        await Task.WhenAll(Enumerable.Range(0, 40).Select(i => i % 2 == 0
+            ? BumpAsync()
+            : WithDbAsync(async db =>
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync();
+                var orders = await db.CourseCategories.Where(c => c.Id == 1).Select(c => c.Orders).SingleAsync();
+                await db.CourseCategories.Where(c => c.Id == 1).ExecuteUpdateAsync(s => s.SetProperty(c => c.Orders, orders + 1));
+                await transaction.CommitAsync();
+                return 1;
+            }))).WaitAsync(Hang);
+
+        // The read-then-write transactions lose no update: they ran one at a time.
+        Assert.Equal(40, await OrdersAsync());
+        Assert.False(Gate.IsHeld);
+        Assert.Equal(0, Gate.Waiting);
+    }
+}
