@@ -160,11 +160,12 @@ set +e
 timeout $((seconds + 180)) dotnet "$work/bench/Luffy.Bench.dll" funnel "http://127.0.0.1:$port" "$sandbox_url" "$work/tokens.txt" "$connections" "$seconds" 1,3,5 | tee "$work/funnel.txt"
 funnel_status=${PIPESTATUS[0]}
 set -e
-funnel_cpu=$(cpu_since "$before")
 funnel_wall=$(awk -v a="$(date +%s.%N)" -v b="$funnel_started" 'BEGIN { print a - b }')
 machine_cpu=$(pct "$(machine_ticks)" "$machine_before" "$funnel_wall")
-pg_cpu=$(pct "$(ticks_of "${pg_pids[@]}")" "$pg_before" "$seconds"); redis_cpu=$(pct "$(ticks_of "${redis_pids[@]}")" "$redis_before" "$seconds")
-sandbox_cpu=$(pct "$(ticks_of "${sandbox_pids[@]}")" "$sandbox_before" "$seconds")
+# All over the same interval: from the driver's start to its end (the run plus its checks afterwards).
+funnel_cpu=$(pct "$(cpu_ticks)" "$before" "$funnel_wall")
+pg_cpu=$(pct "$(ticks_of "${pg_pids[@]}")" "$pg_before" "$funnel_wall"); redis_cpu=$(pct "$(ticks_of "${redis_pids[@]}")" "$redis_before" "$funnel_wall")
+sandbox_cpu=$(pct "$(ticks_of "${sandbox_pids[@]}")" "$sandbox_before" "$funnel_wall")
 driver_cpu=$(awk '/^driver-cpu:/ {print $2}' "$work/funnel.txt")
 paid_after=$(sql_scalar "SELECT count(*) FROM ly_order WHERE order_status = 1")
 unbacked=$(sql_scalar "$unbacked_sql")
