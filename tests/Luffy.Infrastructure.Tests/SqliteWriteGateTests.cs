@@ -125,29 +125,4 @@ public sealed class SqliteWriteGateTests : IAsyncLifetime
         Assert.False(Gate.IsHeld);
         Assert.Equal(0, Gate.Waiting);
     }
-
-    [Fact]
-    public async Task Every_pooled_connection_gets_the_small_page_cache()
-    {
-        // Four connections open at once: the pool has to open four native connections.
-        var scopes = Enumerable.Range(0, 4).Select(_ => _services.CreateAsyncScope()).ToList();
-        try
-        {
-            var connections = scopes.Select(s => s.ServiceProvider.GetRequiredService<LuffyDbContext>().Database).ToList();
-            foreach (var database in connections)
-                await database.OpenConnectionAsync();
-            foreach (var database in connections)
-            {
-                await using var command = database.GetDbConnection().CreateCommand();
-                command.CommandText = "PRAGMA cache_size;";
-                Assert.Equal(-SqliteConnectionSetup.CacheKiB, Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture));
-            }
-            Assert.Equal(4, connections.Select(d => ((Microsoft.Data.Sqlite.SqliteConnection)d.GetDbConnection()).Handle).Distinct().Count());
-        }
-        finally
-        {
-            foreach (var scope in scopes)
-                await scope.DisposeAsync();
-        }
-    }
 }

@@ -31,12 +31,11 @@ public static class DatabaseRegistration
                     ?? new SqliteConnectionStringBuilder { DataSource = Path.Combine(dataDirectory, "luffy.db"), Pooling = true }.ToString();
                 // One writer at a time, waiting asynchronously (see SqliteWriteGate).
                 services.AddSingleton<SqliteWriteGate>();
-                services.AddSingleton<SqliteConnectionSetup>();
                 services.AddDbContextPool<LuffyDbContext, SqliteLuffyDbContext>((sp, o) => o
                     .UseSqlite(connectionString, n => n.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery)
                         .UseParameterizedCollectionMode(ParameterTranslationMode.Parameter))
                     .AddInterceptors(sp.GetServices<IInterceptor>())
-                    .AddInterceptors(sp.GetRequiredService<SqliteWriteGate>(), sp.GetRequiredService<SqliteConnectionSetup>()));
+                    .AddInterceptors(sp.GetRequiredService<SqliteWriteGate>()));
                 break;
         }
         return services;
