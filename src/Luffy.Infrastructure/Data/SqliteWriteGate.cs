@@ -20,6 +20,9 @@ namespace Luffy.Infrastructure.Data;
 /// </remarks>
 public sealed class SqliteWriteGate : DbTransactionInterceptor, IDbCommandInterceptor, IDbConnectionInterceptor, IDisposable
 {
+    // As long as SQLite's own busy timeout: a writer that waits longer fails instead of hanging.
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     private DbConnection? _holder;
 
@@ -38,7 +41,8 @@ public sealed class SqliteWriteGate : DbTransactionInterceptor, IDbCommandInterc
             lock (_gate) Waiting++;
             try
             {
-                await _gate.WaitAsync(cancellationToken);
+                if (!await _gate.WaitAsync(Patience, cancellationToken))
+                    throw new TimeoutException($"No SQLite write slot within {Patience.TotalSeconds} s.");
             }
             finally
             {
@@ -52,7 +56,8 @@ public sealed class SqliteWriteGate : DbTransactionInterceptor, IDbCommandInterc
     {
         if (Volatile.Read(ref _holder) == connection)
             return;
-        _gate.Wait();
+        if (!_gate.Wait(Patience))
+            throw new TimeoutException($"No SQLite write slot within {Patience.TotalSeconds} s.");
         Volatile.Write(ref _holder, connection);
     }
 
