@@ -41,7 +41,6 @@ wait_for() { for _ in $(seq 1 120); do curl -sf "$1" >/dev/null && return 0; sle
 echo "== build"
 tools="$work/tools"
 dotnet tool install --tool-path "$tools" dotnet-counters >/dev/null
-dotnet tool install --tool-path "$tools" dotnet-trace >/dev/null
 dotnet publish "$root/src/Luffy.Web" -c Release -o "$work/app" >/dev/null
 dotnet build "$root/bench/Luffy.Bench" -c Release -o "$work/bench" >/dev/null
 

@@ -68,6 +68,13 @@ public sealed class SqliteWriteGate : DbTransactionInterceptor, IDbCommandInterc
             _gate.Release();
     }
 
+    /// <summary>A command outside a transaction has finished: it no longer needs the gate.</summary>
+    private void ExitAfter(DbCommand command)
+    {
+        if (command.Transaction is null)
+            Exit(command.Connection);
+    }
+
     private static bool IsAutocommitWrite(DbCommand command) =>
         command.Transaction is null && !command.CommandText.AsSpan().TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase);
 
@@ -128,15 +135,13 @@ public sealed class SqliteWriteGate : DbTransactionInterceptor, IDbCommandInterc
 
     ValueTask<int> IDbCommandInterceptor.NonQueryExecutedAsync(DbCommand command, CommandExecutedEventData eventData, int result, CancellationToken cancellationToken)
     {
-        if (command.Transaction is null)
-            Exit(command.Connection);
+        ExitAfter(command);
         return ValueTask.FromResult(result);
     }
 
     int IDbCommandInterceptor.NonQueryExecuted(DbCommand command, CommandExecutedEventData eventData, int result)
     {
-        if (command.Transaction is null)
-            Exit(command.Connection);
+        ExitAfter(command);
         return result;
     }
 
@@ -159,27 +164,23 @@ public sealed class SqliteWriteGate : DbTransactionInterceptor, IDbCommandInterc
 
     void IDbCommandInterceptor.CommandFailed(DbCommand command, CommandErrorEventData eventData)
     {
-        if (command.Transaction is null)
-            Exit(command.Connection);
+        ExitAfter(command);
     }
 
     Task IDbCommandInterceptor.CommandFailedAsync(DbCommand command, CommandErrorEventData eventData, CancellationToken cancellationToken)
     {
-        if (command.Transaction is null)
-            Exit(command.Connection);
+        ExitAfter(command);
         return Task.CompletedTask;
     }
 
     void IDbCommandInterceptor.CommandCanceled(DbCommand command, CommandEndEventData eventData)
     {
-        if (command.Transaction is null)
-            Exit(command.Connection);
+        ExitAfter(command);
     }
 
     Task IDbCommandInterceptor.CommandCanceledAsync(DbCommand command, CommandEndEventData eventData, CancellationToken cancellationToken)
     {
-        if (command.Transaction is null)
-            Exit(command.Connection);
+        ExitAfter(command);
         return Task.CompletedTask;
     }
 
