@@ -21,6 +21,8 @@ internal static class Funnel
         // Per server: the app and (in production mode) the sandbox gateway each get the workers' connections.
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = workers, AllowAutoRedirect = false }) { BaseAddress = new Uri(baseUrl) };
         var latencies = Steps.ToDictionary(s => s, _ => new List<long>());
+        // SQL commands per step, from the app's X-Sql-Commands header (Luffy:SqlCountHeader); the sandbox's steps have none.
+        var sql = Steps.ToDictionary(s => s, _ => new long[2]);
         var errors = 0;
         var iterations = 0;
         var orders = new System.Collections.Concurrent.ConcurrentBag<(int User, string Number)>();
@@ -37,7 +39,14 @@ internal static class Funnel
             await response.Content.LoadIntoBufferAsync();
             var micros = Stopwatch.GetElapsedTime(started).Ticks / 10;
             lock (latencies[step])
+            {
                 latencies[step].Add(micros);
+                if (response.Headers.TryGetValues("X-Sql-Commands", out var counted) && long.TryParse(counted.First(), out var commands))
+                {
+                    sql[step][0] += commands;
+                    sql[step][1]++;
+                }
+            }
             if ((int)response.StatusCode >= 400)
                 Interlocked.Increment(ref errors);
             return response;
@@ -89,14 +98,15 @@ internal static class Funnel
         Console.WriteLine($"funnel: {iterations} iterations in {elapsed:0.0}s = {iterations / elapsed:0.0} iterations/s, {workers} workers, {errors} error responses");
         Console.WriteLine($"funnel: {fulfilled} of {orders.Count} orders paid at the sandbox are fulfilled (notify received)");
         Console.WriteLine($"driver-cpu: {driverCpu:0}");
-        Console.WriteLine("| step | requests | p50 | p90 | p99 | max (ms) |");
-        Console.WriteLine("|---|---|---|---|---|---|");
+        Console.WriteLine("| step | requests | p50 | p90 | p99 | max (ms) | SQL commands per request |");
+        Console.WriteLine("|---|---|---|---|---|---|---|");
         foreach (var step in Steps)
         {
             var l = latencies[step];
             l.Sort();
             string P(double q) => l.Count == 0 ? "-" : (l[Math.Min(l.Count - 1, (int)(q * l.Count))] / 1000.0).ToString("0.00", Program.Inv);
-            Console.WriteLine($"| {step} | {l.Count} | {P(0.5)} | {P(0.9)} | {P(0.99)} | {(l.Count == 0 ? "-" : (l[^1] / 1000.0).ToString("0.00", Program.Inv))} |");
+            var perRequest = sql[step][1] == 0 ? "-" : ((double)sql[step][0] / sql[step][1]).ToString("0.##", Program.Inv);
+            Console.WriteLine($"| {step} | {l.Count} | {P(0.5)} | {P(0.9)} | {P(0.99)} | {(l.Count == 0 ? "-" : (l[^1] / 1000.0).ToString("0.00", Program.Inv))} | {perRequest} |");
         }
         return errors == 0 && fulfilled == orders.Count ? 0 : 1;
     }

@@ -259,3 +259,29 @@ public abstract class DataProtectionTests(LuffyApp app)
             Assert.True(onDisk > 0 && inRedis == 0, $"redis {inRedis}, disk {onDisk}");
     }
 }
+
+/// <summary>The PostgreSQL settings the hot paths rely on (DatabaseRegistration.WithNpgsqlDefaults), seen from the server.</summary>
+public sealed class PostgresConnectionTests(PostgresRedisApp app) : IClassFixture<PostgresRedisApp>
+{
+    private sealed record PlanCounts(long Generic, long Custom);
+
+    [Fact]
+    public async Task The_catalog_query_is_prepared_and_planned_once_per_connection()
+    {
+        Assert.SkipWhen(Environment.GetEnvironmentVariable("LUFFY_TEST_POSTGRES") is not { Length: > 0 }, "LUFFY_TEST_POSTGRES is not set");
+        var course = await app.CourseAsync(policy: ("限时折扣", "*0.8", 0));
+        var plans = await app.WithDbAsync(async db =>
+        {
+            // One physical connection for the whole loop: prepared statements belong to a session.
+            await db.Database.OpenConnectionAsync();
+            for (var i = 0; i < 12; i++)
+                Assert.Single(await Luffy.Infrastructure.Catalog.CourseOffers.LoadAsync(db, [course.Id], app.Clock.GetUtcNow().UtcDateTime));
+            return await db.Database.SqlQueryRaw<PlanCounts>(
+                "SELECT generic_plans AS \"Generic\", custom_plans AS \"Custom\" FROM pg_prepared_statements WHERE statement LIKE '%ly_course_expire%'").ToListAsync();
+        });
+        // Prepared after a few runs (auto-prepare), then always the one generic plan: no planning per execution.
+        var plan = Assert.Single(plans);
+        Assert.Equal(0, plan.Custom);
+        Assert.True(plan.Generic >= 5, $"generic plans used: {plan.Generic}");
+    }
+}

@@ -22,7 +22,7 @@ public static class DatabaseRegistration
         {
             case DatabaseProvider.Postgres:
                 services.AddDbContextPool<LuffyDbContext, NpgsqlLuffyDbContext>((sp, o) => o
-                    .UseNpgsql(WithAutoPrepare(options.ConnectionString), n => n.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery)
+                    .UseNpgsql(WithNpgsqlDefaults(options.ConnectionString), n => n.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery)
                         .UseParameterizedCollectionMode(ParameterTranslationMode.Parameter))
                     .AddInterceptors(sp.GetServices<IInterceptor>()));
                 break;
@@ -42,16 +42,36 @@ public static class DatabaseRegistration
     }
 
     /// <summary>
-    /// Npgsql prepares the statements a connection runs often (unless the connection string says otherwise):
-    /// PostgreSQL then skips parsing and planning the checkout list's five-table query on every request.
+    /// The connection settings the hot paths need, added unless the connection string sets them itself
+    /// (bench/RESULTS.md has the profiles behind each):
+    /// <list type="bullet">
+    /// <item><c>Max Auto Prepare=32</c>: Npgsql prepares the statements a connection runs often, so PostgreSQL
+    /// does not parse them again.</item>
+    /// <item><c>plan_cache_mode=force_generic_plan</c> (in <c>Options</c>): a prepared statement is planned once.
+    /// PostgreSQL's default kept re-planning the checkout list's five-table query on every execution, because
+    /// its estimate for the generic plan (an id array of unknown length) was worse than for the custom plans.
+    /// Every query of the app looks rows up by key, where the generic plan is the custom plan.</item>
+    /// <item><c>No Reset On Close=true</c>: a pooled connection is not reset (<c>RESET ALL</c>, <c>CLOSE ALL</c>,
+    /// <c>DISCARD</c>…) before each reuse; that reset cost PostgreSQL CPU on every request and made it plan the
+    /// prepared statements again. The app sets no session state (no <c>SET</c>, temporary tables, advisory
+    /// locks or LISTEN); an open transaction is still rolled back when its connection goes back to the pool.</item>
+    /// </list>
     /// </summary>
-    public static string? WithAutoPrepare(string? connectionString)
+    public static string? WithNpgsqlDefaults(string? connectionString)
     {
         if (connectionString is null)
             return null;
+        // The keys as written (a DbConnectionStringBuilder keeps only those), compared without spaces or case.
+        var written = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        var keys = written.Keys.Cast<string>().ToDictionary(k => k.Replace(" ", "", StringComparison.Ordinal), k => k, StringComparer.OrdinalIgnoreCase);
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase) && !connectionString.Contains("AutoPrepare", StringComparison.OrdinalIgnoreCase))
+        if (!keys.ContainsKey("MaxAutoPrepare"))
             builder.MaxAutoPrepare = 32;
+        if (!keys.ContainsKey("NoResetOnClose"))
+            builder.NoResetOnClose = true;
+        var options = builder.Options ?? "";
+        if (!options.Contains("plan_cache_mode", StringComparison.OrdinalIgnoreCase))
+            builder.Options = (options + " -c plan_cache_mode=force_generic_plan").Trim();
         return builder.ConnectionString;
     }
 
