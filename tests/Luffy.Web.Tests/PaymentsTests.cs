@@ -465,6 +465,39 @@ public sealed class KestrelFaultyApp : LuffyApp
 public sealed class NotifyRetryTests(KestrelFaultyApp app) : IClassFixture<KestrelFaultyApp>
 {
     [Fact]
+    public async Task A_fulfilment_whose_notification_record_cannot_be_written_is_undone_and_retried()
+    {
+        var user = await app.StudentAsync();
+        await user.CartAsync(0, await app.CourseAsync(100m));
+        var number = (await (await user.OrderAsync()).JsonAsync()).GetProperty("order").GetString()!;
+        var url = (await user.Http.GetFromJsonAsync<JsonElement>($"/payments/alipay/url/?order_number={number}")).GetProperty("url").GetString();
+        var http = app.Anonymous();
+        await http.GetAsync(url);
+        async Task<JsonElement> Trade() => await http.GetFromJsonAsync<JsonElement>($"/alipay-sandbox/sandbox/trades/{number}");
+
+        // The record is written in the fulfilment's transaction: when it fails, nothing of the fulfilment stays.
+        app.Faults.FailOn = "INSERT INTO \"ly_payment_notification\"";
+        await http.PostAsync($"/alipay-sandbox/sandbox/trades/{number}/pay", null);
+        for (var i = 0; i < 100 && (await Trade()).GetProperty("notify_attempts").GetInt32() < 1; i++)
+            await Task.Delay(50);
+        await Task.Delay(200);
+        Assert.False((await Trade()).GetProperty("notify_acknowledged").GetBoolean());
+        Assert.Equal(OrderStatus.Unpaid, await app.WithDbAsync(db => db.Orders.Where(o => o.OrderNumber == number).Select(o => o.OrderStatus).SingleAsync()));
+        Assert.False(await app.WithDbAsync(db => db.UserCourses.AnyAsync(u => u.UserId == user.Id)));
+
+        app.Faults.FailOn = null;
+        for (var i = 0; i < 100 && !(await Trade()).GetProperty("notify_acknowledged").GetBoolean(); i++)
+        {
+            app.Clock.Advance(TimeSpan.FromMinutes(4));
+            await Task.Delay(50);
+        }
+        Assert.Equal(OrderStatus.Paid, await app.WithDbAsync(db => db.Orders.Where(o => o.OrderNumber == number).Select(o => o.OrderStatus).SingleAsync()));
+        Assert.True(await app.WithDbAsync(db => db.UserCourses.AnyAsync(u => u.UserId == user.Id)));
+        var outcomes = await app.WithDbAsync(db => db.PaymentNotifications.Where(n => n.OutTradeNo == number).Select(n => n.Outcome).ToListAsync());
+        Assert.Equal(["fulfilled"], outcomes);
+    }
+
+    [Fact]
     public async Task Sandbox_retries_the_notify_on_its_schedule_until_the_answer_is_success()
     {
         var user = await app.StudentAsync();

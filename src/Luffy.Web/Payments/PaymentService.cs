@@ -40,7 +40,7 @@ public sealed partial class PaymentService(
     /// </summary>
     public async Task<PayUrlResult> PayUrlAsync(int userId, string orderNumber, int? couponId)
     {
-        var order = await db.Orders.Include(o => o.Details).SingleOrDefaultAsync(o => o.OrderNumber == orderNumber && o.UserId == userId);
+        var order = await db.Orders.SingleOrDefaultAsync(o => o.OrderNumber == orderNumber && o.UserId == userId);
         if (order is null)
             return new(StatusCodes.Status404NotFound, "订单不存在");
         var now = clock.GetUtcNow().UtcDateTime;
@@ -72,7 +72,8 @@ public sealed partial class PaymentService(
     private async Task<PayUrlResult?> ChangeCouponAsync(Order order, int couponId, DateTime now)
     {
         CouponSale? sale = null;
-        var lines = order.Details.OrderBy(d => d.Id).ToList();
+        // Tracked with the order (its Details fill in): re-priced below and granted if the order becomes free.
+        var lines = await db.OrderDetails.Where(d => d.OrderId == order.Id).OrderBy(d => d.Id).ToListAsync();
         var total = new Money(order.TotalPrice);
         if (couponId != 0)
         {
@@ -114,25 +115,22 @@ public sealed partial class PaymentService(
     }
 
     /// <summary>
-    /// Marks the order paid and grants its courses, exactly once: the update is guarded by <c>status = 0</c>.
-    /// A payment for an order cancelled meanwhile is refunded through the gateway (status 4).
+    /// Marks the order paid and grants its courses, exactly once: the update is guarded by <c>status = 0</c> and the
+    /// amount. A payment for an order cancelled meanwhile is refunded through the gateway (status 4).
+    /// <paramref name="fulfilledRecord"/>, when given, is written in the same transaction if this call fulfils the order.
     /// </summary>
-    public async Task<FulfilOutcome> FulfilAsync(string orderNumber, string tradeNo, DateTime payTime, Money amount)
+    public async Task<FulfilOutcome> FulfilAsync(string orderNumber, string tradeNo, DateTime payTime, Money amount, PaymentNotification? fulfilledRecord = null)
     {
-        var order = await db.Orders.AsNoTracking().Where(o => o.OrderNumber == orderNumber)
-            .Select(o => new { o.Id, o.RealPrice, o.OrderStatus }).SingleOrDefaultAsync();
-        if (order is null)
-            return FulfilOutcome.UnknownOrder;
-        if (order.RealPrice != amount.Fen)
-            return FulfilOutcome.AmountMismatch;
-
+        // The usual case first, without a read before it: the unpaid order with this amount becomes paid.
         await using (var transaction = await db.Database.BeginTransactionAsync())
         {
-            if (await db.Orders.Where(o => o.Id == order.Id && o.OrderStatus == OrderStatus.Unpaid)
+            if (await db.Orders.Where(o => o.OrderNumber == orderNumber && o.OrderStatus == OrderStatus.Unpaid && o.RealPrice == amount.Fen)
                     .ExecuteUpdateAsync(o => o.SetProperty(x => x.OrderStatus, OrderStatus.Paid).SetProperty(x => x.PayTime, payTime).SetProperty(x => x.TradeNo, tradeNo)) == 1)
             {
-                var paid = await db.Orders.AsNoTracking().Include(o => o.Details).SingleAsync(o => o.Id == order.Id);
+                var paid = await db.Orders.AsNoTracking().Include(o => o.Details).SingleAsync(o => o.OrderNumber == orderNumber);
                 await Fulfilment.GrantAsync(db, paid.UserId, paid, BuyType.Alipay, payTime);
+                if (fulfilledRecord is not null)
+                    db.PaymentNotifications.Add(fulfilledRecord);
                 await db.SaveChangesAsync();
                 await transaction.CommitAsync();
                 LogFulfilled(logger, orderNumber, tradeNo);
@@ -140,11 +138,20 @@ public sealed partial class PaymentService(
             }
         }
 
-        var status = await db.Orders.Where(o => o.Id == order.Id).Select(o => o.OrderStatus).SingleAsync();
-        if (status is OrderStatus.Paid)
+        // Nothing changed: find out why.
+        var order = await db.Orders.AsNoTracking().Where(o => o.OrderNumber == orderNumber)
+            .Select(o => new { o.Id, o.RealPrice, o.OrderStatus }).SingleOrDefaultAsync();
+        if (order is null)
+            return FulfilOutcome.UnknownOrder;
+        if (order.RealPrice != amount.Fen)
+            return FulfilOutcome.AmountMismatch;
+        if (order.OrderStatus is OrderStatus.Paid)
             return FulfilOutcome.AlreadyPaid;
-        if (status is OrderStatus.Refunded)
+        if (order.OrderStatus is OrderStatus.Refunded)
             return FulfilOutcome.Refunded;
+        // An order never goes back to unpaid: read after the guarded update, it can only be cancelled or timed out here.
+        if (order.OrderStatus is not (OrderStatus.Cancelled or OrderStatus.TimedOut))
+            throw new InvalidOperationException($"order {orderNumber} is {order.OrderStatus} after its payment was refused");
         // Cancelled (by the user or the timeout) before the money arrived: give it back.
         var refund = await alipay.RefundAsync(orderNumber, amount, $"{orderNumber}-R", "订单已取消，退还款项");
         if (!refund.IsSuccess)
@@ -162,6 +169,11 @@ public sealed partial class PaymentService(
         var outTradeNo = form.GetValueOrDefault("out_trade_no");
         var status = form.GetValueOrDefault("trade_status");
         var verified = alipay.IsAuthentic(form);
+        var record = new PaymentNotification
+        {
+            OutTradeNo = outTradeNo, TradeNo = form.GetValueOrDefault("trade_no"), TradeStatus = status, Verified = verified,
+            Outcome = "fulfilled", RawForm = raw.Length > 8000 ? raw[..8000] : raw, ReceivedAt = now,
+        };
         string outcome;
         string answer;
         if (!verified)
@@ -177,10 +189,15 @@ public sealed partial class PaymentService(
             var payTime = AlipayFormats.TryParseTime(form.GetValueOrDefault("gmt_payment"), out var gmt) ? gmt : now;
             try
             {
-                var result = await FulfilAsync(outTradeNo ?? "", form.GetValueOrDefault("trade_no") ?? "", payTime, amount);
+                // Fulfilled: the record is written with the purchases, in their transaction (one commit, not two).
+                var result = await FulfilAsync(outTradeNo ?? "", form.GetValueOrDefault("trade_no") ?? "", payTime, amount, record);
+                if (result == FulfilOutcome.Fulfilled)
+                {
+                    LogNotify(logger, outTradeNo ?? "?", record.Outcome);
+                    return "success";
+                }
                 (outcome, answer) = result switch
                 {
-                    FulfilOutcome.Fulfilled => ("fulfilled", "success"),
                     FulfilOutcome.AlreadyPaid => ("duplicate: already paid", "success"),
                     FulfilOutcome.Refunded => ("refunded: order was cancelled", "success"),
                     FulfilOutcome.UnknownOrder => ("refused: unknown order", "failure"),
@@ -195,11 +212,8 @@ public sealed partial class PaymentService(
         }
 
         db.ChangeTracker.Clear();
-        db.PaymentNotifications.Add(new PaymentNotification
-        {
-            OutTradeNo = outTradeNo, TradeNo = form.GetValueOrDefault("trade_no"), TradeStatus = status, Verified = verified,
-            Outcome = outcome.Length > 500 ? outcome[..500] : outcome, RawForm = raw.Length > 8000 ? raw[..8000] : raw, ReceivedAt = now,
-        });
+        record.Outcome = outcome.Length > 500 ? outcome[..500] : outcome;
+        db.PaymentNotifications.Add(record);
         await db.SaveChangesAsync();
         LogNotify(logger, outTradeNo ?? "?", outcome);
         return answer;
