@@ -345,6 +345,20 @@ public abstract class PaymentsTests(LuffyApp app)
     }
 
     [Fact]
+    public async Task A_coupon_at_the_pay_url_that_covers_the_price_grants_the_courses_without_payment()
+    {
+        var (user, number) = await OrderAsync(10m);
+        var coupon = await app.CouponAsync(user.Id, "-10");
+        var answer = await user.Http.GetAsync($"/payments/alipay/url/?order_number={number}&coupon_id={coupon}");
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Equal("优惠后无需支付，课程已开通", await answer.MessageAsync());
+        var order = await user.Http.GetFromJsonAsync<JsonElement>($"/orders/{number}/");
+        Assert.Equal(1, order.GetProperty("order_status").GetInt32());
+        Assert.Equal(0m, order.Decimal("real_price"));
+        Assert.Single(await app.WithDbAsync(db => db.UserCourses.Where(u => u.UserId == user.Id).ToListAsync()));
+    }
+
+    [Fact]
     public async Task Trade_past_its_expiry_cannot_be_paid_and_expired_order_gets_no_url()
     {
         var (user, number) = await OrderAsync();
