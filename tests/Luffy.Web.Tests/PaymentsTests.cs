@@ -479,40 +479,33 @@ public sealed class KestrelFaultyApp : LuffyApp
 public sealed class NotifyRetryTests(KestrelFaultyApp app) : IClassFixture<KestrelFaultyApp>
 {
     [Fact]
+    public async Task Sandbox_retries_the_notify_on_its_schedule_until_the_answer_is_success()
+    {
+        // Fulfilment fails: the app answers 500, not "success".
+        var (_, number, trade) = await RefusedThenRetriedAsync("UPDATE \"ly_order\" AS");
+        Assert.True(trade.GetProperty("notify_acknowledged").GetBoolean());
+        Assert.True(trade.GetProperty("notify_attempts").GetInt32() >= 2);
+        Assert.Equal(OrderStatus.Paid, await StatusAsync(number));
+    }
+
+    [Fact]
     public async Task A_fulfilment_whose_notification_record_cannot_be_written_is_undone_and_retried()
     {
-        var user = await app.StudentAsync();
-        await user.CartAsync(0, await app.CourseAsync(100m));
-        var number = (await (await user.OrderAsync()).JsonAsync()).GetProperty("order").GetString()!;
-        var url = (await user.Http.GetFromJsonAsync<JsonElement>($"/payments/alipay/url/?order_number={number}")).GetProperty("url").GetString();
-        var http = app.Anonymous();
-        await http.GetAsync(url);
-        async Task<JsonElement> Trade() => await http.GetFromJsonAsync<JsonElement>($"/alipay-sandbox/sandbox/trades/{number}");
-
         // The record is written in the fulfilment's transaction: when it fails, nothing of the fulfilment stays.
-        app.Faults.FailOn = "INSERT INTO \"ly_payment_notification\"";
-        await http.PostAsync($"/alipay-sandbox/sandbox/trades/{number}/pay", null);
-        for (var i = 0; i < 100 && (await Trade()).GetProperty("notify_attempts").GetInt32() < 1; i++)
-            await Task.Delay(50);
-        await Task.Delay(200);
-        Assert.False((await Trade()).GetProperty("notify_acknowledged").GetBoolean());
-        Assert.Equal(OrderStatus.Unpaid, await app.WithDbAsync(db => db.Orders.Where(o => o.OrderNumber == number).Select(o => o.OrderStatus).SingleAsync()));
-        Assert.False(await app.WithDbAsync(db => db.UserCourses.AnyAsync(u => u.UserId == user.Id)));
-
-        app.Faults.FailOn = null;
-        for (var i = 0; i < 100 && !(await Trade()).GetProperty("notify_acknowledged").GetBoolean(); i++)
-        {
-            app.Clock.Advance(TimeSpan.FromMinutes(4));
-            await Task.Delay(50);
-        }
-        Assert.Equal(OrderStatus.Paid, await app.WithDbAsync(db => db.Orders.Where(o => o.OrderNumber == number).Select(o => o.OrderStatus).SingleAsync()));
+        var (user, number, trade) = await RefusedThenRetriedAsync("INSERT INTO \"ly_payment_notification\"",
+            async user => Assert.False(await app.WithDbAsync(db => db.UserCourses.AnyAsync(u => u.UserId == user.Id))));
+        Assert.True(trade.GetProperty("notify_acknowledged").GetBoolean());
+        Assert.Equal(OrderStatus.Paid, await StatusAsync(number));
         Assert.True(await app.WithDbAsync(db => db.UserCourses.AnyAsync(u => u.UserId == user.Id)));
         var outcomes = await app.WithDbAsync(db => db.PaymentNotifications.Where(n => n.OutTradeNo == number).Select(n => n.Outcome).ToListAsync());
         Assert.Equal(["fulfilled"], outcomes);
     }
 
-    [Fact]
-    public async Task Sandbox_retries_the_notify_on_its_schedule_until_the_answer_is_success()
+    /// <summary>
+    /// Pays a new order at the sandbox while the app's SQL fails on <paramref name="failOn"/>: the notify is refused and the
+    /// order stays unpaid (then <paramref name="whileRefused"/> looks around); then the sandbox retries until the app says success.
+    /// </summary>
+    private async Task<(UserClient User, string Number, JsonElement Trade)> RefusedThenRetriedAsync(string failOn, Func<UserClient, Task>? whileRefused = null)
     {
         var user = await app.StudentAsync();
         await user.CartAsync(0, await app.CourseAsync(100m));
@@ -520,16 +513,17 @@ public sealed class NotifyRetryTests(KestrelFaultyApp app) : IClassFixture<Kestr
         var url = (await user.Http.GetFromJsonAsync<JsonElement>($"/payments/alipay/url/?order_number={number}")).GetProperty("url").GetString();
         var http = app.Anonymous();
         await http.GetAsync(url);
-
         async Task<JsonElement> Trade() => await http.GetFromJsonAsync<JsonElement>($"/alipay-sandbox/sandbox/trades/{number}");
 
-        app.Faults.FailOn = "UPDATE \"ly_order\" AS";   // fulfilment fails: the app answers 500, not "success"
+        app.Faults.FailOn = failOn;
         await http.PostAsync($"/alipay-sandbox/sandbox/trades/{number}/pay", null);
         for (var i = 0; i < 100 && (await Trade()).GetProperty("notify_attempts").GetInt32() < 1; i++)
             await Task.Delay(50);
         await Task.Delay(200);
         Assert.False((await Trade()).GetProperty("notify_acknowledged").GetBoolean());
-        Assert.Equal(OrderStatus.Unpaid, await app.WithDbAsync(db => db.Orders.Where(o => o.OrderNumber == number).Select(o => o.OrderStatus).SingleAsync()));
+        Assert.Equal(OrderStatus.Unpaid, await StatusAsync(number));
+        if (whileRefused is not null)
+            await whileRefused(user);
 
         app.Faults.FailOn = null;
         // The first retry is due 4 minutes (÷ the divisor) later on the sandbox's clock.
@@ -538,10 +532,9 @@ public sealed class NotifyRetryTests(KestrelFaultyApp app) : IClassFixture<Kestr
             app.Clock.Advance(TimeSpan.FromMinutes(4));
             await Task.Delay(50);
         }
-
-        var trade = await Trade();
-        Assert.True(trade.GetProperty("notify_acknowledged").GetBoolean());
-        Assert.True(trade.GetProperty("notify_attempts").GetInt32() >= 2);
-        Assert.Equal(OrderStatus.Paid, await app.WithDbAsync(db => db.Orders.Where(o => o.OrderNumber == number).Select(o => o.OrderStatus).SingleAsync()));
+        return (user, number, await Trade());
     }
+
+    private Task<OrderStatus> StatusAsync(string number) =>
+        app.WithDbAsync(db => db.Orders.Where(o => o.OrderNumber == number).Select(o => o.OrderStatus).SingleAsync());
 }
