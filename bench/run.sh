@@ -129,12 +129,12 @@ counters_row() {
 # Warm-up, not recorded: the JIT is still tiering hundreds of methods a second during the first ~20 s of
 # load (dotnet-counters dotnet.jit.compiled_methods), which is start-up cost, not the steady state measured here.
 echo "== warm-up: ${warmup}s checkout list"
-wrk -t2 -c"$connections" -d"${warmup}s" --timeout 5s -s "$root/bench/checkout-list.lua" "http://127.0.0.1:$port" -- "$work/tokens.txt" >/dev/null
+wrk -t2 -c"$connections" -d"${warmup}s" --timeout 5s -s "$root/bench/get-as-users.lua" "http://127.0.0.1:$port" -- "$work/tokens.txt" /cart/order/ >/dev/null
 
 echo "== checkout list: GET /cart/order/, $connections connections, ${seconds}s"
 before=$(cpu_ticks)
 counters "$work/counters-list" "$seconds"
-wrk -t2 -c"$connections" -d"${seconds}s" --timeout 5s --latency -s "$root/bench/checkout-list.lua" "http://127.0.0.1:$port" -- "$work/tokens.txt" | tee "$work/wrk.txt"
+wrk -t2 -c"$connections" -d"${seconds}s" --timeout 5s --latency -s "$root/bench/get-as-users.lua" "http://127.0.0.1:$port" -- "$work/tokens.txt" /cart/order/ | tee "$work/wrk.txt"
 cpu=$(cpu_since "$before")
 rss=$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$app_pid/status")
 rss_now=$(awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$app_pid/status")
@@ -191,7 +191,7 @@ if [ "$mode" = production ]; then
     echo "== growth: $size bulk-inserted orders"
     fill_orders "$size"
     total=$(psql_bench -t -A -c "SELECT count(*) FROM ly_order")
-    wrk -t2 -c"$connections" -d10s --timeout 5s --latency -s "$root/bench/orders-page.lua" "http://127.0.0.1:$port" -- "$work/tokens.txt" > "$work/growth-$size.txt"
+    wrk -t2 -c"$connections" -d10s --timeout 5s --latency -s "$root/bench/get-as-users.lua" "http://127.0.0.1:$port" -- "$work/tokens.txt" "/orders/?page=1" > "$work/growth-$size.txt"
     timeout 200 dotnet "$work/bench/Luffy.Bench.dll" funnel "http://127.0.0.1:$port" "$sandbox_url" "$work/tokens.txt" 16 10 1,3,5 > "$work/growth-funnel-$size.txt" || true
     page=$(awk '$1 == "50%" || $1 == "99%" {printf "%s ", $2} /Requests\/sec/ {printf "(%s req/s)", $2}' "$work/growth-$size.txt")
     create=$(awk -F'|' '$2 ~ /orders.create/ {gsub(/ /, "", $4); gsub(/ /, "", $6); printf "%s / %s ms", $4, $6}' "$work/growth-funnel-$size.txt")

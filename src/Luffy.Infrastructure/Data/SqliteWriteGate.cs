@@ -75,6 +75,15 @@ public sealed class SqliteWriteGate : DbTransactionInterceptor, IDbCommandInterc
             Exit(command.Connection);
     }
 
+    private ValueTask EnterIfAutocommitWriteAsync(DbCommand command, CancellationToken cancellationToken) =>
+        IsAutocommitWrite(command) && command.Connection is { } connection ? EnterAsync(connection, cancellationToken) : ValueTask.CompletedTask;
+
+    private void EnterIfAutocommitWrite(DbCommand command)
+    {
+        if (IsAutocommitWrite(command) && command.Connection is { } connection)
+            Enter(connection);
+    }
+
     private static bool IsAutocommitWrite(DbCommand command) =>
         command.Transaction is null && !command.CommandText.AsSpan().TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase);
 
@@ -121,15 +130,13 @@ public sealed class SqliteWriteGate : DbTransactionInterceptor, IDbCommandInterc
     // Commands outside a transaction that write: entered before, left when done.
     async ValueTask<InterceptionResult<int>> IDbCommandInterceptor.NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken)
     {
-        if (IsAutocommitWrite(command) && command.Connection is { } connection)
-            await EnterAsync(connection, cancellationToken);
+        await EnterIfAutocommitWriteAsync(command, cancellationToken);
         return result;
     }
 
     InterceptionResult<int> IDbCommandInterceptor.NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
     {
-        if (IsAutocommitWrite(command) && command.Connection is { } connection)
-            Enter(connection);
+        EnterIfAutocommitWrite(command);
         return result;
     }
 
@@ -147,15 +154,13 @@ public sealed class SqliteWriteGate : DbTransactionInterceptor, IDbCommandInterc
 
     async ValueTask<InterceptionResult<DbDataReader>> IDbCommandInterceptor.ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken)
     {
-        if (IsAutocommitWrite(command) && command.Connection is { } connection)
-            await EnterAsync(connection, cancellationToken);
+        await EnterIfAutocommitWriteAsync(command, cancellationToken);
         return result;
     }
 
     InterceptionResult<DbDataReader> IDbCommandInterceptor.ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
     {
-        if (IsAutocommitWrite(command) && command.Connection is { } connection)
-            Enter(connection);
+        EnterIfAutocommitWrite(command);
         return result;
     }
 
