@@ -31,11 +31,14 @@ public static class DatabaseRegistration
                     ?? new SqliteConnectionStringBuilder { DataSource = Path.Combine(dataDirectory, "luffy.db"), Pooling = true }.ToString();
                 // One writer at a time, waiting asynchronously (see SqliteWriteGate).
                 services.AddSingleton<SqliteWriteGate>();
+                // Reads outside a transaction reuse prepared statements (see SqliteStatementCache); last, so
+                // the other interceptors have seen the command before it runs elsewhere.
+                services.AddSingleton(_ => new SqliteStatementCache(connectionString));
                 services.AddDbContextPool<LuffyDbContext, SqliteLuffyDbContext>((sp, o) => o
                     .UseSqlite(connectionString, n => n.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery)
                         .UseParameterizedCollectionMode(ParameterTranslationMode.Parameter))
                     .AddInterceptors(sp.GetServices<IInterceptor>())
-                    .AddInterceptors(sp.GetRequiredService<SqliteWriteGate>()));
+                    .AddInterceptors(sp.GetRequiredService<SqliteWriteGate>(), sp.GetRequiredService<SqliteStatementCache>()));
                 break;
         }
         return services;
