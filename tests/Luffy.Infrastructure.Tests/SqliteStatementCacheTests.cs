@@ -10,39 +10,16 @@ namespace Luffy.Infrastructure.Tests;
 /// EF Core's reads outside a transaction reuse prepared statements on SQLite, and still read exactly what
 /// they would on EF's own connection.
 /// </summary>
-public sealed class SqliteStatementCacheTests : IAsyncLifetime
+public sealed class SqliteStatementCacheTests() : SqliteDatabaseTest("statements")
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("luffy-statements-").FullName;
-    private ServiceProvider _services = null!;
+    private SqliteStatementCache Cache => Services.GetRequiredService<SqliteStatementCache>();
 
-    private SqliteStatementCache Cache => _services.GetRequiredService<SqliteStatementCache>();
-
-    public async ValueTask InitializeAsync()
+    protected override async Task SeedAsync(LuffyDbContext db)
     {
-        _services = new ServiceCollection()
-            .AddLuffyDatabase(new DatabaseOptions(), _directory)
-            .BuildServiceProvider();
-        await WithDbAsync(async db =>
-        {
-            await DatabaseRegistration.MigrateAsync(db);
-            db.CourseCategories.AddRange(
-                new CourseCategory { Id = 1, Name = "Python", Orders = 0 },
-                new CourseCategory { Id = 2, Name = "Linux", Orders = 5 });
-            return await db.SaveChangesAsync();
-        });
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _services.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
-    }
-
-    private async Task<T> WithDbAsync<T>(Func<LuffyDbContext, Task<T>> work)
-    {
-        await using var scope = _services.CreateAsyncScope();
-        return await work(scope.ServiceProvider.GetRequiredService<LuffyDbContext>());
+        db.CourseCategories.AddRange(
+            new CourseCategory { Id = 1, Name = "Python", Orders = 0 },
+            new CourseCategory { Id = 2, Name = "Linux", Orders = 5 });
+        await db.SaveChangesAsync();
     }
 
     private Task<int> OrdersAsync(int id) => WithDbAsync(db => db.CourseCategories.Where(c => c.Id == id).Select(c => c.Orders).SingleAsync());
@@ -87,7 +64,7 @@ public sealed class SqliteStatementCacheTests : IAsyncLifetime
     [Fact]
     public async Task A_read_inside_a_transaction_stays_on_its_connection_and_sees_the_transactions_own_write()
     {
-        await using var scope = _services.CreateAsyncScope();
+        await using var scope = Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<LuffyDbContext>();
         await using var transaction = await db.Database.BeginTransactionAsync();
         await db.CourseCategories.Where(c => c.Id == 1).ExecuteUpdateAsync(s => s.SetProperty(c => c.Orders, 10));
@@ -105,7 +82,7 @@ public sealed class SqliteStatementCacheTests : IAsyncLifetime
     [Fact]
     public async Task Two_reads_open_at_once_run_on_two_connections_and_both_give_back_theirs()
     {
-        await using var firstScope = _services.CreateAsyncScope();
+        await using var firstScope = Services.CreateAsyncScope();
         var first = firstScope.ServiceProvider.GetRequiredService<LuffyDbContext>();
         await using (var open = first.CourseCategories.OrderBy(c => c.Id).Select(c => c.Name).AsAsyncEnumerable().GetAsyncEnumerator())
         {

@@ -6,39 +6,17 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Luffy.Infrastructure.Tests;
 
 /// <summary>The SQLite writer gate on a real database file: writers queue, readers do not, nothing keeps the gate.</summary>
-public sealed class SqliteWriteGateTests : IAsyncLifetime
+public sealed class SqliteWriteGateTests() : SqliteDatabaseTest("gate")
 {
     // Guards against a leaked gate hanging the test run; not a timing assertion.
     private static readonly TimeSpan Hang = TimeSpan.FromSeconds(20);
 
-    private readonly string _directory = Directory.CreateTempSubdirectory("luffy-gate-").FullName;
-    private ServiceProvider _services = null!;
+    private SqliteWriteGate Gate => Services.GetRequiredService<SqliteWriteGate>();
 
-    private SqliteWriteGate Gate => _services.GetRequiredService<SqliteWriteGate>();
-
-    public async ValueTask InitializeAsync()
+    protected override async Task SeedAsync(LuffyDbContext db)
     {
-        _services = new ServiceCollection()
-            .AddLuffyDatabase(new DatabaseOptions(), _directory)
-            .BuildServiceProvider();
-        await using var scope = _services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<LuffyDbContext>();
-        await DatabaseRegistration.MigrateAsync(db);
         db.CourseCategories.Add(new CourseCategory { Id = 1, Name = "Python", Orders = 0 });
         await db.SaveChangesAsync();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _services.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
-    }
-
-    private async Task<T> WithDbAsync<T>(Func<LuffyDbContext, Task<T>> work)
-    {
-        await using var scope = _services.CreateAsyncScope();
-        return await work(scope.ServiceProvider.GetRequiredService<LuffyDbContext>());
     }
 
     private Task<int> BumpAsync() => WithDbAsync(db =>
@@ -56,7 +34,7 @@ public sealed class SqliteWriteGateTests : IAsyncLifetime
     [Fact]
     public async Task A_second_writer_waits_for_the_open_transaction_and_runs_after_its_commit_while_readers_go_on()
     {
-        await using var scope = _services.CreateAsyncScope();
+        await using var scope = Services.CreateAsyncScope();
         var first = scope.ServiceProvider.GetRequiredService<LuffyDbContext>();
         await using var transaction = await first.Database.BeginTransactionAsync();
         await first.CourseCategories.Where(c => c.Id == 1).ExecuteUpdateAsync(s => s.SetProperty(c => c.Orders, 10));
@@ -79,7 +57,7 @@ public sealed class SqliteWriteGateTests : IAsyncLifetime
     public async Task A_transaction_disposed_without_commit_rolls_back_and_lets_the_next_writer_in()
     {
         var second = Task.CompletedTask;
-        await using (var scope = _services.CreateAsyncScope())
+        await using (var scope = Services.CreateAsyncScope())
         {
             var first = scope.ServiceProvider.GetRequiredService<LuffyDbContext>();
             await using var transaction = await first.Database.BeginTransactionAsync();
