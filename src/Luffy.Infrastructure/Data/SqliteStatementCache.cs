@@ -97,12 +97,17 @@ public sealed class SqliteStatementCache(string connectionString) : DbCommandInt
 
     private void Return(Slot slot)
     {
-        if (!_disposed && Interlocked.Increment(ref _idleCount) <= MaxIdleConnections)
+        if (!_disposed)
         {
-            _idle.Push(slot);
-            return;
+            if (Interlocked.Increment(ref _idleCount) <= MaxIdleConnections)
+            {
+                _idle.Push(slot);
+                if (_disposed)
+                    Dispose(); // disposed meanwhile: close what was just put back
+                return;
+            }
+            Interlocked.Decrement(ref _idleCount);
         }
-        Interlocked.Decrement(ref _idleCount);
         slot.Dispose();
     }
 
