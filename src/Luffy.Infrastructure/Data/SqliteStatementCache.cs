@@ -56,8 +56,7 @@ public sealed class SqliteStatementCache(string connectionString) : DbCommandInt
     }
 
     private static bool IsCacheable(DbCommand command) =>
-        command is SqliteCommand { Transaction: null, CommandType: CommandType.Text } &&
-        command.CommandText.AsSpan().TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase);
+        command is SqliteCommand { Transaction: null, CommandType: CommandType.Text } && SqliteWriteGate.IsSelect(command);
 
     private InterceptionResult<DbDataReader> Execute(DbCommand command, InterceptionResult<DbDataReader> result)
     {
