@@ -54,29 +54,63 @@ public sealed class StorefrontTests(KestrelSqliteApp app) : IClassFixture<Kestre
         return page;
     }
 
+    // Pages count as arrived when their document is parsed: what a test reads next waits for its own element. Chromium's
+    // load event also waits for images and styles, and once on a loaded CI machine it did not come within 30 s although
+    // no request was in flight (Playwright had fired "networkidle").
+    private const WaitUntilState Parsed = WaitUntilState.DOMContentLoaded;
+
+    private static Task<IResponse?> OpenAsync(IPage page, string url) =>
+        page.GotoAsync(url, new PageGotoOptions { WaitUntil = Parsed });
+
+    /// <summary>Waits for the page to reach <paramref name="url"/> (a glob); a timeout says where the page is instead.</summary>
+    private static async Task ArrivedAsync(IPage page, string url)
+    {
+        try
+        {
+            await page.WaitForURLAsync(url, new PageWaitForURLOptions { WaitUntil = Parsed });
+        }
+        catch (System.TimeoutException e)
+        {
+            throw new System.TimeoutException($"expected {url}, the page is at {page.Url}: {await VisibleTextAsync(page)}", e);
+        }
+    }
+
+    private static async Task<string> VisibleTextAsync(IPage page)
+    {
+        try
+        {
+            var text = await page.InnerTextAsync("body", new PageInnerTextOptions { Timeout = 1_000 });
+            return text.Length <= 400 ? text : text[..400];
+        }
+        catch (Exception e) when (e is System.TimeoutException or PlaywrightException)
+        {
+            return $"(no text: {e.Message})";
+        }
+    }
+
     private static Task ShotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Shots, name + ".png"), FullPage = true });
 
     private async Task<string> RegisterAsync(IPage page)
     {
         var username = app.UniqueName("web");
-        await page.GotoAsync("/user/register");
+        await OpenAsync(page, "/user/register");
         await page.FillAsync("#username", username);
         await page.FillAsync("#password", "secret123");
         await ShotAsync(page, "01-register");
         await page.ClickAsync("#register");
-        await page.WaitForURLAsync("**/course");
+        await ArrivedAsync(page, "**/course");
         Assert.Equal(username, await page.InnerTextAsync("#nav-user"));
         return username;
     }
 
     private async Task<string> PlaceOrderAsync(IPage page, Course course)
     {
-        await page.GotoAsync($"/course/{course.Id}");
+        await OpenAsync(page, $"/course/{course.Id}");
         await page.ClickAsync("#buy-now");
-        await page.WaitForURLAsync("**/order");
+        await ArrivedAsync(page, "**/order");
         await page.ClickAsync("#pay");
-        await page.WaitForURLAsync("**/gateway.do**");
+        await ArrivedAsync(page, "**/gateway.do**");
         return await page.Locator("text=商户订单号").Locator("xpath=following-sibling::p[1]").InnerTextAsync();
     }
 
@@ -93,64 +127,64 @@ public sealed class StorefrontTests(KestrelSqliteApp app) : IClassFixture<Kestre
         var coupon = await app.CouponAsync(userId, "-10", condition: 100);
         await app.CouponAsync(userId, "-50", condition: 1000);   // shown greyed: the total does not reach it
 
-        await page.GotoAsync("/course");
+        await OpenAsync(page, "/course");
         await ShotAsync(page, "02-courses");
-        await page.GotoAsync($"/course/{forever.Id}");
+        await OpenAsync(page, $"/course/{forever.Id}");
         Assert.Equal("限时折扣", await page.InnerTextAsync("#discount"));
         await ShotAsync(page, "03-course-detail");
         await page.ClickAsync("#add-to-cart");
-        await page.WaitForURLAsync("**/my/cart");
-        await page.GotoAsync($"/course/{monthly.Id}");
+        await ArrivedAsync(page, "**/my/cart");
+        await OpenAsync(page, $"/course/{monthly.Id}");
         await page.CheckAsync("input[name=expire_time][value='30']");
         await page.ClickAsync("#add-to-cart");
-        await page.WaitForURLAsync("**/my/cart");
+        await ArrivedAsync(page, "**/my/cart");
         Assert.Equal("2", await page.InnerTextAsync("#nav-cart .count"));
         Assert.Equal("¥140.00", await page.InnerTextAsync("#cart-total"));   // 100 + 40
         await ShotAsync(page, "04-cart");
 
         await page.ClickAsync("#checkout");
-        await page.WaitForURLAsync("**/order");
+        await ArrivedAsync(page, "**/order");
         Assert.Equal("有1张可用", await page.InnerTextAsync("#usable-count"));
         await page.CheckAsync($"[data-coupon='{coupon}'] input");
-        await page.WaitForURLAsync($"**/order?coupon={coupon}**");
+        await ArrivedAsync(page, $"**/order?coupon={coupon}**");
         Assert.Equal("¥10.00", await page.InnerTextAsync("#coupon-discount"));
         Assert.Equal("300", await page.InnerTextAsync("#max-credit"));
         await page.FillAsync("#credit", "100");
         await page.DispatchEventAsync("#credit", "change");
-        await page.WaitForURLAsync("**credit=100**");
+        await ArrivedAsync(page, "**credit=100**");
         Assert.Equal("¥140.00", await page.InnerTextAsync("#total-price"));
         Assert.Equal("¥120.00", await page.InnerTextAsync("#real-price"));   // 140 − 10 − 100 贝里 (¥10)
         await ShotAsync(page, "05-checkout");
 
         await page.ClickAsync("#pay");
-        await page.WaitForURLAsync("**/gateway.do**");
+        await ArrivedAsync(page, "**/gateway.do**");
         Assert.Contains("¥120.00", await page.InnerTextAsync("main"));
         await ShotAsync(page, "06-cashier");
         await page.ClickAsync("#pay");
-        await page.WaitForURLAsync("**/payment/result**");
+        await ArrivedAsync(page, "**/payment/result**");
         await page.WaitForSelectorAsync("#payment-success", new PageWaitForSelectorOptions { Timeout = 20_000 });
         Assert.Contains("您已成功购买 2 门课程", await page.InnerTextAsync("#payment-success"));
         Assert.Equal("¥120.00", await page.InnerTextAsync("#paid"));
         await ShotAsync(page, "07-success");
 
-        await page.GotoAsync("/my/orders");
+        await OpenAsync(page, "/my/orders");
         Assert.Equal("已支付", await page.InnerTextAsync(".order .status"));
         await ShotAsync(page, "08-my-orders");
 
-        await page.GotoAsync("/my/courses");
+        await OpenAsync(page, "/my/courses");
         var validity = await page.Locator(".my-course .validity").AllInnerTextsAsync();
         Assert.Equal(2, validity.Count);
         Assert.Contains("永久有效", validity);
         Assert.Contains(validity, v => v.StartsWith("剩余 29 天", StringComparison.Ordinal) || v.StartsWith("剩余 30 天", StringComparison.Ordinal));
         await ShotAsync(page, "09-my-courses");
 
-        await page.GotoAsync($"/my/courses/{monthly.Id}");
+        await OpenAsync(page, $"/my/courses/{monthly.Id}");
         await page.ClickAsync("text=正课");
         await page.WaitForSelectorAsync("#lesson");
         await ShotAsync(page, "10-lesson");
 
         var phone = await PageAsync(390, 844);
-        await phone.GotoAsync("/course");
+        await OpenAsync(phone, "/course");
         await ShotAsync(phone, "11-courses-phone");
         Assert.True(_consoleErrors.Count == 0, string.Join("\n", _consoleErrors));
     }
@@ -163,22 +197,22 @@ public sealed class StorefrontTests(KestrelSqliteApp app) : IClassFixture<Kestre
         var cancelled = await PlaceOrderAsync(page, await app.CourseAsync(30m));
         var timedOut = await PlaceOrderAsync(page, await app.CourseAsync(40m));
 
-        await page.GotoAsync("/my/orders");
+        await OpenAsync(page, "/my/orders");
         await page.ClickAsync($"[data-order='{cancelled}'] .cancel");
-        await page.WaitForURLAsync("**/my/orders");
+        await ArrivedAsync(page, "**/my/orders");
         Assert.Equal("已取消", await page.InnerTextAsync($"[data-order='{cancelled}'] .status"));
 
         app.Clock.Advance(TimeSpan.FromHours(12));
         await app.Services.GetRequiredService<AutoCancelJob>().RunOnceAsync();
-        await page.ReloadAsync();
+        await page.ReloadAsync(new PageReloadOptions { WaitUntil = Parsed });
         Assert.Equal("超时取消", await page.InnerTextAsync($"[data-order='{timedOut}'] .status"));
         await ShotAsync(page, "12-cancelled-and-timed-out");
 
-        await page.GotoAsync("/my/cart");
+        await OpenAsync(page, "/my/cart");
         Assert.True(await page.IsVisibleAsync("#cart-empty"));
         Assert.True(_consoleErrors.Count == 0, string.Join("\n", _consoleErrors));
 
-        var missing = await page.GotoAsync("/no/such/page");
+        var missing = await OpenAsync(page, "/no/such/page");
         Assert.Equal(404, missing!.Status);
         Assert.Contains("页面不存在", await page.InnerTextAsync("main"));
     }
