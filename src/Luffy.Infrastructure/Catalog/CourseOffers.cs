@@ -8,7 +8,7 @@ namespace Luffy.Infrastructure.Catalog;
 /// <summary>A validity option as sold: days, text and option price.</summary>
 public sealed record ExpireOption(int ExpireTime, string ExpireText, Money Price);
 
-/// <summary>What is needed to sell a course: its options and the price offers active now.</summary>
+/// <summary>What is needed to sell a course: its options and the price offers not ended when it was read.</summary>
 public sealed record CourseOffer(
     int Id, string Name, string CourseImg, Money Price, bool IsOnSale,
     IReadOnlyList<ExpireOption> Expires, IReadOnlyList<PriceOffer> Offers)
@@ -31,7 +31,10 @@ public static class CourseOffers
 {
     private static readonly ConcurrentDictionary<string, PriceFormula> Formulas = new();
 
-    /// <summary>The given courses with options and active offers, in ONE SQL query whatever their number.</summary>
+    /// <summary>
+    /// The given courses with options and the offers not ended at <paramref name="now"/> (the upcoming ones too:
+    /// <see cref="CatalogCache"/> keeps them), in ONE SQL query whatever their number.
+    /// </summary>
     public static async Task<Dictionary<int, CourseOffer>> LoadAsync(
         LuffyDbContext db, IReadOnlyCollection<int> courseIds, DateTime now, CancellationToken cancellationToken = default)
     {
@@ -64,7 +67,7 @@ public static class CourseOffers
                     c.Id, c.Name, c.CourseImg, c.Price, c.IsOnSale,
                     c.Expires.Select(e => new ExpireRow(e.ExpireTime, e.ExpireText, e.Price)).ToList(),
                     c.PriceDiscounts
-                        .Where(p => p.Activity!.StartTime <= now && now < p.Activity.EndTime)
+                        .Where(p => now < p.Activity!.EndTime)
                         .Select(p => new OfferRow(p.Discount!.DiscountType!.Name, p.Discount.Sale, p.Discount.Condition, p.Activity!.StartTime, p.Activity.EndTime))
                         .ToList())));
     }

@@ -31,4 +31,5 @@ public sealed record RedisKeys(string Prefix)
     public RedisKey Selected(int userId) => $"{Prefix}selected_{userId}";
     public RedisKey LoginAttempts(string what) => $"{Prefix}login_{what}";
     public RedisKey DataProtection => $"{Prefix}dataprotection_keys";
+    public RedisChannel CatalogChanges => RedisChannel.Literal($"{Prefix}catalog_changed");
 }

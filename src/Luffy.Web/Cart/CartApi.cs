@@ -5,7 +5,8 @@ using Luffy.Web.Catalog;
 
 namespace Luffy.Web.Cart;
 
-public sealed record CartServices(CartStore Cart, LuffyDbContext Db, TimeProvider Clock);
+/// <summary>What the cart's handlers use; the catalog comes from <see cref="CatalogCache"/>, order creation reads it fresh.</summary>
+public sealed record CartServices(CartStore Cart, LuffyDbContext Db, CatalogCache Catalog, TimeProvider Clock);
 
 public static class CartApi
 {
@@ -35,7 +36,7 @@ public static class CartApi
         if (request.CourseId is not { } courseId)
             return ApiErrors.BadRequest("缺少参数 course_id");
         var expireTime = request.ExpireTime ?? 0;
-        var course = (await CourseOffers.LoadAsync(s.Db, [courseId], Now(s))).GetValueOrDefault(courseId);
+        var course = (await s.Catalog.GetAsync(s.Db, [courseId], Now(s))).GetValueOrDefault(courseId);
         if (course is null)
             return ApiErrors.NotFound(CourseMissing);
         if (!course.IsOnSale)
@@ -49,7 +50,7 @@ public static class CartApi
         return TypedResults.Ok(new CartMessage("添加课程到购物车成功", await s.Cart.CountAsync(userId)));
     }
 
-    /// <summary>The whole cart: one Redis round trip and one SQL query.</summary>
+    /// <summary>The whole cart: one Redis round trip, and at most one SQL query (none when the courses are cached).</summary>
     public static async Task<Ok<List<CartLine>>> List(HttpContext http, [AsParameters] CartServices s) =>
         TypedResults.Ok(await LinesAsync(s, http.User.UserId(), img => MediaUrls.Absolute(http.Request, img)));
 
@@ -58,7 +59,7 @@ public static class CartApi
     {
         var items = await s.Cart.GetAsync(userId);
         var now = Now(s);
-        var courses = await CourseOffers.LoadAsync(s.Db, items.Select(i => i.CourseId).ToList(), now);
+        var courses = await s.Catalog.GetAsync(s.Db, items.Select(i => i.CourseId).ToList(), now);
         return items.Select(item =>
         {
             if (!courses.TryGetValue(item.CourseId, out var course))
@@ -97,7 +98,7 @@ public static class CartApi
         if (request.ExpireTime is not { } expireTime)
             return ApiErrors.BadRequest("缺少参数 expire_time");
         var now = Now(s);
-        var course = (await CourseOffers.LoadAsync(s.Db, [courseId], now)).GetValueOrDefault(courseId);
+        var course = (await s.Catalog.GetAsync(s.Db, [courseId], now)).GetValueOrDefault(courseId);
         if (course is null)
             return ApiErrors.NotFound(CourseMissing);
         if (course.Option(expireTime) is not { } option)
@@ -124,14 +125,14 @@ public static class CartApi
     }
 
     /// <summary>
-    /// The selected courses with their real price: one Redis round trip and one SQL query whatever their number.
+    /// The selected courses with their real price: one Redis round trip and at most one SQL query whatever their number (none when cached).
     /// Courses deleted, taken off sale or whose option was withdrawn are left out and named in <see cref="UnavailableHeader"/>.
     /// </summary>
     public static async Task<Ok<List<CheckoutLine>>> Checkout(HttpContext http, [AsParameters] CartServices s)
     {
         var items = await s.Cart.GetSelectedAsync(http.User.UserId());
         var now = Now(s);
-        var courses = await CourseOffers.LoadAsync(s.Db, items.Select(i => i.CourseId).ToList(), now);
+        var courses = await s.Catalog.GetAsync(s.Db, items.Select(i => i.CourseId).ToList(), now);
         var lines = new List<CheckoutLine>(items.Count);
         var unavailable = new List<int>();
         foreach (var item in items)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Luffy.Infrastructure.Cart;
+using Luffy.Infrastructure.Catalog;
 using Luffy.Infrastructure.Redis;
 using Luffy.Infrastructure.Seeding;
 using Luffy.Web.Accounts;
@@ -36,6 +37,7 @@ public static class ApplicationServices
         var dataDirectory = luffy.FullDataDirectory;
         services.AddLuffyDatabase(database, dataDirectory);
         services.AddLuffyRedis(redis, dataDirectory);
+        services.AddLuffyCatalogCache(configuration.GetSection(CatalogCacheOptions.Section).Get<CatalogCacheOptions>() ?? new());
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();

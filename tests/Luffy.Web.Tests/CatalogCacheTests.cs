@@ -1,0 +1,171 @@
+using Luffy.Infrastructure.Catalog;
+using Luffy.Infrastructure.Data;
+using Luffy.Infrastructure.Redis;
+using Luffy.Web.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using StackExchange.Redis;
+
+namespace Luffy.Web.Tests;
+
+public sealed class CatalogCacheTestsOnSqlite(SqliteGarnetApp app) : CatalogCacheTests(app), IClassFixture<SqliteGarnetApp>;
+
+public sealed class CatalogCacheTestsOnPostgres(PostgresRedisApp app) : CatalogCacheTests(app), IClassFixture<PostgresRedisApp>;
+
+/// <summary>
+/// The cart and the checkout list read courses from <see cref="CatalogCache"/>: every catalog change the app
+/// commits shows at once, on this instance and on the others; order creation always prices from the database.
+/// </summary>
+public abstract class CatalogCacheTests(LuffyApp app)
+{
+    private async Task<(UserClient User, Course Course)> CartedAsync(decimal yuan = 100m)
+    {
+        var user = await app.StudentAsync();
+        var course = await app.CourseAsync(yuan);
+        Assert.Equal(HttpStatusCode.OK, (await user.Http.PostAsJsonAsync("/cart/", new { course_id = course.Id })).StatusCode);
+        return (user, course);
+    }
+
+    /// <summary>The checkout list's only line and the SQL commands it took.</summary>
+    private static async Task<(JsonElement? Line, int Sql)> CheckoutAsync(UserClient user)
+    {
+        var response = await user.Http.GetAsync("/cart/order/");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var lines = (await response.JsonAsync()).EnumerateArray().ToList();
+        return (lines.SingleOrDefault() is { ValueKind: JsonValueKind.Object } line ? line : null, response.SqlCommands());
+    }
+
+    private Task SetPriceBehindTheAppsBackAsync(Course course, decimal yuan) =>
+        app.WithDbAsync(async db =>
+        {
+            // A plain ADO.NET command: EF Core's interceptors, and so the cache, do not see it.
+            await db.Database.OpenConnectionAsync();
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = $"UPDATE ly_course SET price = {Money.FromYuan(yuan).Fen} WHERE id = {course.Id}";
+            Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        });
+
+    [Fact]
+    public async Task A_cached_course_is_read_without_sql()
+    {
+        var (user, course) = await CartedAsync(100m);
+        app.Services.GetRequiredService<CatalogCache>().Clear();
+
+        var first = await CheckoutAsync(user);
+        var second = await CheckoutAsync(user);
+
+        Assert.Equal(1, first.Sql);
+        Assert.Equal(0, second.Sql);
+        Assert.Equal(100.00m, second.Line!.Value.Decimal("real_price"));
+        Assert.Equal(course.Id, second.Line.Value.GetProperty("course_id").GetInt32());
+    }
+
+    [Fact]
+    public async Task Every_kind_of_catalog_write_shows_at_the_next_request()
+    {
+        var (user, course) = await CartedAsync(100m);
+        Assert.Equal(100.00m, (await CheckoutAsync(user)).Line!.Value.Decimal("real_price"));
+
+        // SaveChanges on a tracked course, no transaction of its own.
+        await app.WithDbAsync(async db =>
+        {
+            (await db.Courses.SingleAsync(c => c.Id == course.Id)).Price = Money.FromYuan(90m).Fen;
+            await db.SaveChangesAsync();
+        });
+        Assert.Equal(90.00m, (await CheckoutAsync(user)).Line!.Value.Decimal("real_price"));
+
+        // A price policy added in a transaction: seen once it commits.
+        await app.WithDbAsync(async db =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            var now = app.Clock.GetUtcNow().UtcDateTime;
+            db.CoursePriceDiscounts.Add(new CoursePriceDiscount
+            {
+                CourseId = course.Id,
+                Activity = new Activity { Name = "缓存测试", StartTime = now.AddHours(-1), EndTime = now.AddDays(1) },
+                Discount = new Discount { DiscountType = new DiscountType { Name = "八折" }, Sale = "*0.8", Condition = 0 },
+            });
+            await db.SaveChangesAsync();
+            await transaction.CommitAsync();
+        });
+        var discounted = (await CheckoutAsync(user)).Line!.Value;
+        Assert.Equal(72.00m, discounted.Decimal("real_price"));
+        Assert.Equal("八折", discounted.GetProperty("discount_name").GetString());
+
+        // ExecuteUpdate, then raw SQL through EF Core.
+        await app.WithDbAsync(db => db.Courses.Where(c => c.Id == course.Id).ExecuteUpdateAsync(c => c.SetProperty(x => x.Price, Money.FromYuan(50m).Fen)));
+        Assert.Equal(40.00m, (await CheckoutAsync(user)).Line!.Value.Decimal("real_price"));
+        await app.WithDbAsync(db => db.Database.ExecuteSqlRawAsync("UPDATE ly_course SET is_on_sale = FALSE WHERE id = {0}", course.Id));
+        Assert.Null((await CheckoutAsync(user)).Line);
+    }
+
+    [Fact]
+    public async Task A_rolled_back_change_keeps_the_cached_course()
+    {
+        var (user, course) = await CartedAsync(100m);
+        await CheckoutAsync(user);
+
+        await app.WithDbAsync(async db =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await db.Courses.Where(c => c.Id == course.Id).ExecuteUpdateAsync(c => c.SetProperty(x => x.Price, Money.FromYuan(1m).Fen));
+            await transaction.RollbackAsync();
+        });
+
+        var after = await CheckoutAsync(user);
+        Assert.Equal(0, after.Sql);
+        Assert.Equal(100.00m, after.Line!.Value.Decimal("real_price"));
+    }
+
+    [Fact]
+    public async Task An_order_is_priced_from_the_database_even_when_the_cache_is_behind()
+    {
+        var (user, course) = await CartedAsync(100m);
+        await CheckoutAsync(user);
+
+        await SetPriceBehindTheAppsBackAsync(course, 120m);
+
+        // Within the entries' lifetime the list still shows the old price; the order charges the new one.
+        Assert.Equal(100.00m, (await CheckoutAsync(user)).Line!.Value.Decimal("real_price"));
+        var order = await user.OrderAsync();
+        Assert.Equal(HttpStatusCode.Created, order.StatusCode);
+        Assert.Equal(120.00m, (await order.JsonAsync()).Decimal("real_price"));
+    }
+
+    [Fact]
+    public async Task A_change_committed_here_empties_the_other_instances_caches()
+    {
+        var course = await app.CourseAsync(100m);
+        var redis = app.Services.GetRequiredService<IConnectionMultiplexer>();
+        var counter = app.Services.GetRequiredService<SqlCommandCounter>();
+        var other = new CatalogCache(new CatalogCacheOptions());
+        var sync = new CatalogCacheSync(other, redis, app.Services.GetRequiredService<RedisKeys>(), NullLogger<CatalogCacheSync>.Instance);
+        await sync.StartAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            Task<Dictionary<int, CourseOffer>> ReadAsync() => app.WithDbAsync(db => other.GetAsync(db, [course.Id], app.Clock.GetUtcNow().UtcDateTime));
+            // Warm: the course's creation was announced too, and may reach the other cache after a first read.
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            int commands;
+            do
+            {
+                var scope = counter.BeginScope();
+                Assert.Equal(Money.FromYuan(100m), (await ReadAsync())[course.Id].Price);
+                commands = scope.Count;
+            } while (commands > 0 && DateTime.UtcNow < deadline);
+            Assert.Equal(0, commands);
+
+            await app.WithDbAsync(db => db.Courses.Where(c => c.Id == course.Id).ExecuteUpdateAsync(c => c.SetProperty(x => x.Price, Money.FromYuan(80m).Fen)));
+
+            // The notice travels through Redis: wait for it (bounded), the other instance then reads the new price.
+            deadline = DateTime.UtcNow.AddSeconds(10);
+            while ((await ReadAsync())[course.Id].Price != Money.FromYuan(80m) && DateTime.UtcNow < deadline)
+                await Task.Delay(20, TestContext.Current.CancellationToken);
+            Assert.Equal(Money.FromYuan(80m), (await ReadAsync())[course.Id].Price);
+        }
+        finally
+        {
+            await sync.StopAsync(CancellationToken.None);
+        }
+    }
+}
