@@ -1,7 +1,9 @@
+using System.Data.Common;
 using Luffy.Infrastructure.Catalog;
 using Luffy.Infrastructure.Data;
 using Luffy.Infrastructure.Redis;
 using Luffy.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
@@ -167,5 +169,60 @@ public abstract class CatalogCacheTests(LuffyApp app)
         {
             await sync.StopAsync(CancellationToken.None);
         }
+    }
+}
+
+/// <summary>Runs a test's action just before each read the app's EF Core sends.</summary>
+public sealed class ReadHook : DbCommandInterceptor
+{
+    public volatile Action<DbCommand>? BeforeRead;
+
+    public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+    {
+        BeforeRead?.Invoke(command);
+        return ValueTask.FromResult(result);
+    }
+}
+
+/// <summary>An app in which a test can act while one of its reads is on its way.</summary>
+public sealed class ReadHookApp : LuffyApp
+{
+    public ReadHook Hook { get; } = new();
+
+    protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureServices(services => services.AddSingleton<IInterceptor>(Hook));
+    }
+}
+
+public sealed class CatalogCacheRaceTests(ReadHookApp app) : IClassFixture<ReadHookApp>
+{
+    [Fact]
+    public async Task What_a_read_saw_before_a_change_emptied_the_cache_is_not_kept()
+    {
+        var course = await app.CourseAsync(100m);
+        var cache = new CatalogCache(new CatalogCacheOptions());
+        var counter = app.Services.GetRequiredService<SqlCommandCounter>();
+        var now = app.Clock.GetUtcNow().UtcDateTime;
+        Task<Dictionary<int, CourseOffer>> ReadAsync() => app.WithDbAsync(db => cache.GetAsync(db, [course.Id], now));
+
+        // A change commits (and empties the cache) while the catalog query is on its way.
+        app.Hook.BeforeRead = command => { if (command.CommandText.Contains("ly_course_expire", StringComparison.Ordinal)) cache.Clear(); };
+        try
+        {
+            Assert.Equal(Money.FromYuan(100m), (await ReadAsync())[course.Id].Price);
+        }
+        finally
+        {
+            app.Hook.BeforeRead = null;
+        }
+
+        var scope = counter.BeginScope();
+        await ReadAsync();
+        Assert.Equal(1, scope.Count);   // read again: the overtaken answer was not stored
+        scope = counter.BeginScope();
+        await ReadAsync();
+        Assert.Equal(0, scope.Count);   // this one was
     }
 }
