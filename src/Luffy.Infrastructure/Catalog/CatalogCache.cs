@@ -25,15 +25,11 @@ public sealed class CatalogCache(CatalogCacheOptions options)
     private readonly Lock _gate = new();
     private readonly long _lifetimeTicks = (long)(options.Lifetime.TotalSeconds * Stopwatch.Frequency);
     private long _generation;
-    private long _hits;
 
     /// <summary>Raised after this process changed the catalog (the cache is already empty).</summary>
     public event Action? CatalogChanged;
 
     public bool Enabled => _lifetimeTicks > 0;
-
-    /// <summary>Courses served from memory since start; for tests and benchmarks.</summary>
-    public long Hits => Interlocked.Read(ref _hits);
 
     /// <summary>
     /// The given courses with their options and the offers not ended at <paramref name="now"/>: the ones in
@@ -56,7 +52,6 @@ public sealed class CatalogCache(CatalogCacheOptions options)
             else
                 (missing ??= []).Add(id);
         }
-        Interlocked.Add(ref _hits, found.Count);
         if (missing is null)
             return found;
 
