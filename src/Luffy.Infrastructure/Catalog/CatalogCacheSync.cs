@@ -18,9 +18,10 @@ public sealed partial class CatalogCacheSync(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // Announced even with this instance's cache off: the other instances may keep theirs.
+        cache.CatalogChanged += Announce;
         if (!cache.Enabled)
             return;
-        cache.CatalogChanged += Announce;
         redis.ConnectionRestored += OnReconnected;
         await redis.GetSubscriber().SubscribeAsync(keys.CatalogChanges, (_, sender) =>
         {
@@ -31,9 +32,9 @@ public sealed partial class CatalogCacheSync(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        cache.CatalogChanged -= Announce;
         if (!cache.Enabled)
             return;
-        cache.CatalogChanged -= Announce;
         redis.ConnectionRestored -= OnReconnected;
         await redis.GetSubscriber().UnsubscribeAsync(keys.CatalogChanges);
     }

@@ -88,7 +88,7 @@ public sealed class CatalogChangeInterceptor(CatalogCache cache) : DbCommandInte
 
     private void Executed(DbCommand command, CommandEventData eventData)
     {
-        if (SqliteWriteGate.IsSelect(command) || eventData.Context is not { } context || !Tables(context).IsMatch(command.CommandText))
+        if (CommandText.IsSelect(command) || eventData.Context is not { } context || !Tables(context).IsMatch(command.CommandText))
             return;
         if (command.Transaction is { } transaction)
             _changedIn.AddOrUpdate(transaction, this);

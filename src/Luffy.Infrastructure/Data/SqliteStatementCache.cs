@@ -56,7 +56,7 @@ public sealed class SqliteStatementCache(string connectionString) : DbCommandInt
     }
 
     private static bool IsCacheable(DbCommand command) =>
-        command is SqliteCommand { Transaction: null, CommandType: CommandType.Text } && SqliteWriteGate.IsSelect(command);
+        command is SqliteCommand { Transaction: null, CommandType: CommandType.Text } && CommandText.IsSelect(command);
 
     private InterceptionResult<DbDataReader> Execute(DbCommand command, InterceptionResult<DbDataReader> result)
     {

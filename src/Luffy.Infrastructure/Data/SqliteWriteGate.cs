@@ -84,11 +84,7 @@ public sealed class SqliteWriteGate : DbTransactionInterceptor, IDbCommandInterc
             Enter(connection);
     }
 
-    private static bool IsAutocommitWrite(DbCommand command) => command.Transaction is null && !IsSelect(command);
-
-    /// <summary>A read: what the gate lets through, and what <see cref="SqliteStatementCache"/> may run elsewhere.</summary>
-    internal static bool IsSelect(DbCommand command) =>
-        command.CommandText.AsSpan().TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase);
+    private static bool IsAutocommitWrite(DbCommand command) => command.Transaction is null && !CommandText.IsSelect(command);
 
     // A committed SqliteTransaction forgets its connection; the context still knows it.
     private static DbConnection? ConnectionOf(TransactionEventData eventData) => eventData.Context?.Database.GetDbConnection();

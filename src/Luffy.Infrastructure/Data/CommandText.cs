@@ -1,0 +1,14 @@
+using System.Data.Common;
+
+namespace Luffy.Infrastructure.Data;
+
+/// <summary>What the app's command interceptors read from a command's SQL text.</summary>
+internal static class CommandText
+{
+    /// <summary>
+    /// A read: what <see cref="SqliteWriteGate"/> lets through, what <see cref="SqliteStatementCache"/> may run
+    /// elsewhere, and what cannot change the catalog (<see cref="Catalog.CatalogChangeInterceptor"/>).
+    /// </summary>
+    public static bool IsSelect(DbCommand command) =>
+        command.CommandText.AsSpan().TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase);
+}
