@@ -62,12 +62,18 @@ public sealed class StorefrontTests(KestrelSqliteApp app) : IClassFixture<Kestre
     private static Task<IResponse?> OpenAsync(IPage page, string url) =>
         page.GotoAsync(url, new PageGotoOptions { WaitUntil = Parsed });
 
-    /// <summary>Waits for the page to reach <paramref name="url"/> (a glob); a timeout says where the page is instead.</summary>
+    /// <summary>
+    /// Waits for the page to reach <paramref name="url"/> (a glob); a timeout says where the page is instead. Arrived
+    /// means the new document has started (committed): what the test reads next waits for its own element. Waiting
+    /// for the document's DOMContentLoaded here hung now and then (in CI and locally, about one full run in three)
+    /// with the page already at the URL, showing its content and the network idle: Playwright had not seen the
+    /// lifecycle event of a document reached by a form POST and a redirect.
+    /// </summary>
     private static async Task ArrivedAsync(IPage page, string url)
     {
         try
         {
-            await page.WaitForURLAsync(url, new PageWaitForURLOptions { WaitUntil = Parsed });
+            await page.WaitForURLAsync(url, new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
         }
         catch (System.TimeoutException e)
         {
