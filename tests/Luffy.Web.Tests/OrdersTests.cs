@@ -296,6 +296,19 @@ public abstract class OrdersTests(LuffyApp app)
     }
 
     [Fact]
+    public async Task An_order_without_credits_does_not_read_the_balance()
+    {
+        var user = await app.StudentAsync(credit: 100);
+        await user.CartAsync(0, await app.CourseAsync(100m), await app.CourseAsync(40m));
+        var response = await user.OrderAsync();
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        // The courses, then the order and its lines: on PostgreSQL the lines go in one batch, SQLite's provider
+        // writes them one by one (in process). No balance read: nothing is taken from it.
+        Assert.Equal(app is PostgresRedisApp ? 3 : 4, response.SqlCommands());
+        Assert.Equal(100, await app.WithDbAsync(db => db.Users.Where(u => u.Id == user.Id).Select(u => u.Credit).SingleAsync()));
+    }
+
+    [Fact]
     public async Task Reading_orders_costs_the_same_sql_whatever_their_number()
     {
         async Task<(int Single, int Mine, int Page)> Measure(UserClient user)
@@ -504,6 +517,34 @@ public sealed class OrderAtomicityTests(FaultyApp app) : IClassFixture<FaultyApp
 
         // The same order goes through once the fault is gone.
         Assert.Equal(HttpStatusCode.Created, (await user.OrderAsync(coupon, credit: 50)).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_order_saves_twice_in_its_transaction_without_a_savepoint()
+    {
+        // Coupon, credits and an idempotency key: the order is saved, then the ledger row and the key, in one
+        // transaction; a free order also grants its courses there. All or nothing, so no savepoint is made
+        // (each costs two round trips and a PostgreSQL subtransaction).
+        var user = await app.StudentAsync(credit: 100);
+        var paid = await app.CourseAsync(100m);
+        await user.CartAsync(0, paid);
+        var coupon = await app.CouponAsync(user.Id, "-10");
+        var before = app.Faults.Savepoints;
+        Assert.Equal(HttpStatusCode.Created, (await user.OrderAsync(coupon, credit: 50, key: Guid.NewGuid().ToString())).StatusCode);
+
+        var free = await app.CourseAsync(80m, ("限时免费", "", 0));
+        await user.CartAsync(0, free);
+        var response = await user.OrderAsync();
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal((int)OrderStatus.Paid, (await response.JsonAsync()).GetProperty("order_status").GetInt32());
+
+        Assert.Equal(before, app.Faults.Savepoints);
+        await app.WithDbAsync(async db =>
+        {
+            Assert.Equal(2, await db.Orders.CountAsync(o => o.UserId == user.Id));
+            Assert.Equal(50, await db.Users.Where(u => u.Id == user.Id).Select(u => u.Credit).SingleAsync());
+            Assert.True(await db.UserCourses.AnyAsync(u => u.UserId == user.Id && u.CourseId == free.Id));
+        });
     }
 }
 

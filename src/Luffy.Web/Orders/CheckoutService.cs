@@ -13,8 +13,11 @@ namespace Luffy.Web.Orders;
 /// <summary>A selected course as it will be ordered: the course, the option and its price under the policies.</summary>
 public sealed record OrderLineDraft(CourseOffer Course, ExpireOption Option, Domain.Pricing.PriceQuote Quote);
 
-/// <summary>A priced checkout: its lines and totals, the credit balance and the most credits this order may use.</summary>
-public sealed record CheckoutDraft(IReadOnlyList<OrderLineDraft> Lines, OrderQuote Quote, long CreditBalance, long MaxCredits);
+/// <summary>
+/// A priced checkout: its lines and totals, the credit balance and the most credits this order may use
+/// (both null when they were not asked for: an order placed without credits does not read the balance).
+/// </summary>
+public sealed record CheckoutDraft(IReadOnlyList<OrderLineDraft> Lines, OrderQuote Quote, long? CreditBalance, long? MaxCredits);
 
 /// <summary>The outcome of placing an order: the status code and the body the client gets (and a retry gets again).</summary>
 public sealed record CheckoutResult(int StatusCode, object Body)
@@ -58,7 +61,7 @@ public sealed partial class CheckoutService(
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
-        var (draft, refusal) = await PrepareAsync(userId, couponId, credits, now);
+        var (draft, refusal) = await PrepareAsync(userId, couponId, credits, now, withBalance: false);
         if (draft is null)
             return CheckoutResult.Refused(refusal!);
         var created = await WriteAsync(userId, draft.Lines, draft.Quote, couponId, credits, idempotencyKey, requestHash, now);
@@ -69,9 +72,10 @@ public sealed partial class CheckoutService(
 
     /// <summary>
     /// Prices the selected cart items with a coupon and credits, checking every rule, and writes nothing:
-    /// the order creation and the checkout page both stand on it.
+    /// the order creation and the checkout page both stand on it. The credit balance is read when credits are
+    /// used or <paramref name="withBalance"/> asks for it (the page shows it).
     /// </summary>
-    public async Task<(CheckoutDraft? Draft, string? Refusal)> PrepareAsync(int userId, int couponId, long credits, DateTime now)
+    public async Task<(CheckoutDraft? Draft, string? Refusal)> PrepareAsync(int userId, int couponId, long credits, DateTime now, bool withBalance = true)
     {
         var items = await cart.GetSelectedAsync(userId);
         if (items.Count == 0)
@@ -103,12 +107,16 @@ public sealed partial class CheckoutService(
         }
 
         var rate = luffy.Value.CreditsPerYuan;
-        var balance = await db.Users.Where(u => u.Id == userId).Select(u => u.Credit).SingleAsync();
-        var max = Credits.MaxFor(sale?.Apply(total) ?? total, rate, balance);
-        if (credits > max)
-            return (null, credits > balance
-                ? $"贝里余额不足：当前余额 {balance}，本单最多可使用 {max} 贝里"
-                : $"本单最多可使用 {max} 贝里");
+        long? balance = null, max = null;
+        if (credits > 0 || withBalance)
+        {
+            balance = await db.Users.Where(u => u.Id == userId).Select(u => u.Credit).SingleAsync();
+            max = Credits.MaxFor(sale?.Apply(total) ?? total, rate, balance.Value);
+            if (credits > max)
+                return (null, credits > balance
+                    ? $"贝里余额不足：当前余额 {balance}，本单最多可使用 {max} 贝里"
+                    : $"本单最多可使用 {max} 贝里");
+        }
 
         return (new CheckoutDraft(lines, OrderPricing.Quote(priced, sale, credits, rate), balance, max), null);
     }

@@ -3,12 +3,19 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Luffy.Web.Tests.Infrastructure;
 
-/// <summary>Makes the app's SQL fail at a chosen step: a command whose text contains <see cref="FailOn"/>, or the commit.</summary>
+/// <summary>
+/// Makes the app's SQL fail at a chosen step: a command whose text contains <see cref="FailOn"/>, or the commit.
+/// Also counts the savepoints the app's transactions create.
+/// </summary>
 public sealed class FaultInjector : DbCommandInterceptor, IDbTransactionInterceptor
 {
     public const string Commit = "COMMIT";
 
     public volatile string? FailOn;
+
+    private int _savepoints;
+
+    public int Savepoints => Volatile.Read(ref _savepoints);
 
     private void Check(DbCommand command)
     {
@@ -33,5 +40,17 @@ public sealed class FaultInjector : DbCommandInterceptor, IDbTransactionIntercep
         if (FailOn == Commit)
             throw new InvalidOperationException("Injected failure on commit");
         return ValueTask.FromResult(result);
+    }
+
+    public ValueTask<InterceptionResult> CreatingSavepointAsync(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _savepoints);
+        return ValueTask.FromResult(result);
+    }
+
+    public InterceptionResult CreatingSavepoint(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result)
+    {
+        Interlocked.Increment(ref _savepoints);
+        return result;
     }
 }
