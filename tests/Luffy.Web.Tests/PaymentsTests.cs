@@ -135,6 +135,41 @@ public abstract class PaymentsTests(LuffyApp app)
     }
 
     [Fact]
+    public async Task A_notify_fulfils_in_three_sql_commands_extending_what_the_user_owns()
+    {
+        var owned = await app.CourseAsync(100m);
+        var (user, first) = await OrderAsync(expire: 30, course: owned);
+        await OpenCashierAsync(user, first);
+        await ScriptedPayAsync(first, notify: true);
+        Assert.Equal(OrderStatus.Paid, await EventuallyAsync(first, OrderStatus.Paid));
+        var ownedUntil = await app.WithDbAsync(db => db.UserCourses.Where(u => u.UserId == user.Id).Select(u => u.OutTime).SingleAsync());
+
+        var added = await app.CourseAsync(50m);
+        await user.CartAsync(30, owned, added);
+        var created = await user.OrderAsync();
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var number = (await created.JsonAsync()).GetProperty("order").GetString()!;
+        await OpenCashierAsync(user, number);
+        await ScriptedPayAsync(number, notify: false);
+
+        // The guarded update, the order's lines with the purchases they extend, and the writes of the purchases
+        // and the notification record: one batch on PostgreSQL; SQLite's provider runs them one by one, in process.
+        var notify = await Raw().PostAsync("/payments/alipay/result/",
+            new FormUrlEncodedContent((await NotificationAsync(number)).Select(p => new KeyValuePair<string, string>(p.Key, p.Value ?? ""))));
+        Assert.Equal("success", await notify.Content.ReadAsStringAsync());
+        Assert.Equal(app is PostgresRedisApp ? 3 : 2 + 3, notify.SqlCommands());
+
+        var purchases = await app.WithDbAsync(db => db.UserCourses.Where(u => u.UserId == user.Id).ToDictionaryAsync(u => u.CourseId));
+        Assert.Equal(2, purchases.Count);
+        Assert.Equal(ownedUntil!.Value.AddDays(30), purchases[owned.Id].OutTime);
+        Assert.Equal(number, purchases[owned.Id].BuyNumber);
+        Assert.Equal(number, purchases[added.Id].BuyNumber);
+        Assert.NotNull(purchases[added.Id].OutTime);
+        Assert.Equal(OrderStatus.Paid, await StatusAsync(number));
+        Assert.Equal("fulfilled", await app.WithDbAsync(db => db.PaymentNotifications.Where(n => n.OutTradeNo == number).Select(n => n.Outcome).SingleAsync()));
+    }
+
+    [Fact]
     public async Task Wait_buyer_pay_is_acknowledged_and_changes_nothing()
     {
         var (user, number) = await OrderAsync();

@@ -9,7 +9,17 @@ public static class Fulfilment
     public static async Task GrantAsync(LuffyDbContext db, int userId, Order order, BuyType buyType, DateTime now)
     {
         var courseIds = order.Details.Select(d => d.CourseId).ToList();
-        var owned = await db.UserCourses.Where(u => u.UserId == userId && courseIds.Contains(u.CourseId)).ToDictionaryAsync(u => u.CourseId);
+        var owned = await db.UserCourses.Where(u => u.UserId == userId && courseIds.Contains(u.CourseId)).ToListAsync();
+        Grant(db, userId, order, owned, buyType, now);
+    }
+
+    /// <summary>
+    /// Adds or extends the purchases, given the user's tracked purchases of the order's courses (read by the
+    /// caller, e.g. with the order in one query); the caller saves, inside its transaction.
+    /// </summary>
+    public static void Grant(LuffyDbContext db, int userId, Order order, IEnumerable<UserCourse> ownedCourses, BuyType buyType, DateTime now)
+    {
+        var owned = ownedCourses.ToDictionary(u => u.CourseId);
         foreach (var detail in order.Details)
         {
             var exists = owned.TryGetValue(detail.CourseId, out var purchase);

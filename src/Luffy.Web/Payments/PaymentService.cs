@@ -127,8 +127,17 @@ public sealed partial class PaymentService(
             if (await db.Orders.Where(o => o.OrderNumber == orderNumber && o.OrderStatus == OrderStatus.Unpaid && o.RealPrice == amount.Fen)
                     .ExecuteUpdateAsync(o => o.SetProperty(x => x.OrderStatus, OrderStatus.Paid).SetProperty(x => x.PayTime, payTime).SetProperty(x => x.TradeNo, tradeNo)) == 1)
             {
-                var paid = await db.Orders.AsNoTracking().Include(o => o.Details).SingleAsync(o => o.OrderNumber == orderNumber);
-                await Fulfilment.GrantAsync(db, paid.UserId, paid, BuyType.Alipay, payTime);
+                // The order's lines, each with the purchase of its course the user already has, in one query
+                // (tracked: the purchases are extended).
+                var lines = await (
+                    from o in db.Orders
+                    where o.OrderNumber == orderNumber
+                    join d in db.OrderDetails on o.Id equals d.OrderId
+                    from u in db.UserCourses.Where(u => u.UserId == o.UserId && u.CourseId == d.CourseId).DefaultIfEmpty()
+                    select new { Order = o, Detail = d, Owned = u }).ToListAsync();
+                var paid = lines[0].Order;
+                paid.Details = lines.Select(l => l.Detail).ToList();
+                Fulfilment.Grant(db, paid.UserId, paid, lines.Where(l => l.Owned is not null).Select(l => l.Owned!), BuyType.Alipay, payTime);
                 if (fulfilledRecord is not null)
                     db.PaymentNotifications.Add(fulfilledRecord);
                 await db.SaveChangesAsync();
