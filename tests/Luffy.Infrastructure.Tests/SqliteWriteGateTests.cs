@@ -85,6 +85,70 @@ public sealed class SqliteWriteGateTests() : SqliteDatabaseTest("gate")
     }
 
     [Fact]
+    public async Task Waiting_writers_hold_no_connection_and_get_one_back_when_let_in()
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var first = scope.ServiceProvider.GetRequiredService<LuffyDbContext>();
+        await using var transaction = await first.Database.BeginTransactionAsync();
+        await first.CourseCategories.Where(c => c.Id == 1).ExecuteUpdateAsync(s => s.SetProperty(c => c.Orders, 10));
+
+        // Three transactions and two writes outside a transaction, each on its own context, queue behind it.
+        var scopes = Enumerable.Range(0, 5).Select(_ => Services.CreateAsyncScope()).ToList();
+        try
+        {
+            var contexts = scopes.Select(s => s.ServiceProvider.GetRequiredService<LuffyDbContext>()).ToList();
+            var writers = contexts.Select((db, i) => i < 3
+                ? Task.Run(async () =>
+                {
+                    await using var own = await db.Database.BeginTransactionAsync();
+                    var orders = await db.CourseCategories.Where(c => c.Id == 1).Select(c => c.Orders).SingleAsync();
+                    await db.CourseCategories.Where(c => c.Id == 1).ExecuteUpdateAsync(s => s.SetProperty(c => c.Orders, orders + 1));
+                    await own.CommitAsync();
+                })
+                : Task.Run(() => db.CourseCategories.Where(c => c.Id == 1).ExecuteUpdateAsync(s => s.SetProperty(c => c.Orders, c => c.Orders + 1)))).ToList();
+            await UntilAsync(() => Gate.Waiting == 5);
+            Assert.All(contexts, db => Assert.Equal(System.Data.ConnectionState.Closed, db.Database.GetDbConnection().State));
+
+            await transaction.CommitAsync();
+            await Task.WhenAll(writers).WaitAsync(Hang);
+        }
+        finally
+        {
+            foreach (var s in scopes)
+                await s.DisposeAsync();
+        }
+        // Each reopened connection ran its writer's SQL: no update lost, nothing left holding the gate.
+        Assert.Equal(15, await OrdersAsync());
+        Assert.False(Gate.IsHeld);
+        Assert.Equal(0, Gate.Waiting);
+    }
+
+    [Fact]
+    public async Task A_synchronous_writer_waits_without_its_connection_too()
+    {
+        using var scope = Services.CreateScope();
+        var first = scope.ServiceProvider.GetRequiredService<LuffyDbContext>();
+        using var transaction = first.Database.BeginTransaction();
+        first.CourseCategories.Where(c => c.Id == 1).ExecuteUpdate(s => s.SetProperty(c => c.Orders, 10));
+
+        using var other = Services.CreateScope();
+        var db = other.ServiceProvider.GetRequiredService<LuffyDbContext>();
+        var writer = Task.Run(() =>
+        {
+            using var own = db.Database.BeginTransaction();
+            db.CourseCategories.Where(c => c.Id == 1).ExecuteUpdate(s => s.SetProperty(c => c.Orders, c => c.Orders + 1));
+            own.Commit();
+        });
+        await UntilAsync(() => Gate.Waiting == 1);
+        Assert.Equal(System.Data.ConnectionState.Closed, db.Database.GetDbConnection().State);
+
+        transaction.Commit();
+        await writer.WaitAsync(Hang);
+        Assert.Equal(11, db.CourseCategories.Where(c => c.Id == 1).Select(c => c.Orders).Single());
+        Assert.False(Gate.IsHeld);
+    }
+
+    [Fact]
     public async Task Many_concurrent_writers_all_land_one_after_another()
     {
         await Task.WhenAll(Enumerable.Range(0, 40).Select(i => i % 2 == 0

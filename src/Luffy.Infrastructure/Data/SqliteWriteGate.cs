@@ -11,7 +11,8 @@ namespace Luffy.Infrastructure.Data;
 /// SQLite has a single writer. Without this gate a second writer gets SQLITE_BUSY and Microsoft.Data.Sqlite
 /// retries it with <c>Thread.Sleep</c>: the thread is blocked, and under load the thread pool starves —
 /// requests that never touch SQL wait for a thread (measured in bench/RESULTS.md). Here a writer waits on a
-/// <see cref="SemaphoreSlim"/> instead and holds no thread.
+/// <see cref="SemaphoreSlim"/> instead and holds no thread, nor a connection: it gives its connection back to
+/// the pool while it waits.
 /// The gate is taken when a transaction begins (SQLite's <c>BEGIN IMMEDIATE</c> takes the write lock at
 /// once) and by any command outside a transaction that is not a <c>SELECT</c>; it is released when the
 /// transaction commits, rolls back or fails, when that command has finished (for a reader: when EF closes
@@ -38,7 +39,7 @@ public sealed class SqliteWriteGate : DbTransactionInterceptor, IDbCommandInterc
             return;
         if (!_gate.Wait(0))
         {
-            lock (_gate) Waiting++;
+            var reopen = GiveBackWhileWaiting(connection);
             try
             {
                 if (!await _gate.WaitAsync(Patience, cancellationToken))
@@ -48,6 +49,8 @@ public sealed class SqliteWriteGate : DbTransactionInterceptor, IDbCommandInterc
             {
                 lock (_gate) Waiting--;
             }
+            if (reopen)
+                await connection.OpenAsync(cancellationToken);
         }
         Volatile.Write(ref _holder, connection);
     }
@@ -56,9 +59,39 @@ public sealed class SqliteWriteGate : DbTransactionInterceptor, IDbCommandInterc
     {
         if (Volatile.Read(ref _holder) == connection)
             return;
-        if (!_gate.Wait(Patience))
-            throw new TimeoutException($"No SQLite write slot within {Patience.TotalSeconds} s.");
+        if (!_gate.Wait(0))
+        {
+            var reopen = GiveBackWhileWaiting(connection);
+            try
+            {
+                if (!_gate.Wait(Patience))
+                    throw new TimeoutException($"No SQLite write slot within {Patience.TotalSeconds} s.");
+            }
+            finally
+            {
+                lock (_gate) Waiting--;
+            }
+            if (reopen)
+                connection.Open();
+        }
         Volatile.Write(ref _holder, connection);
+    }
+
+    /// <summary>
+    /// Counts a writer that has to wait and closes its connection for the wait (it is opened again, from the
+    /// pool, once the writer is let in); returns whether it was open. Writers queued with open connections
+    /// kept one SQLite connection each — its schema, page cache and lookaside memory — and the pool keeps every
+    /// connection it ever handed out: 130 of them under the embedded funnel's 64 clients, ~25 MB (bench/RESULTS.md).
+    /// The app keeps no state on a connection (no temporary tables or per-connection pragmas), so the
+    /// reopened one is as good.
+    /// </summary>
+    private bool GiveBackWhileWaiting(DbConnection connection)
+    {
+        lock (_gate) Waiting++;
+        if (connection.State != System.Data.ConnectionState.Open)
+            return false;
+        connection.Close();
+        return true;
     }
 
     /// <summary>Releases the gate if this connection holds it; safe to call more than once.</summary>
