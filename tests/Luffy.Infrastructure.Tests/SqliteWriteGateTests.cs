@@ -149,6 +149,28 @@ public sealed class SqliteWriteGateTests() : SqliteDatabaseTest("gate")
     }
 
     [Fact]
+    public async Task A_writer_cancelled_while_waiting_leaves_the_gate_to_the_next()
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var first = scope.ServiceProvider.GetRequiredService<LuffyDbContext>();
+        await using var transaction = await first.Database.BeginTransactionAsync();
+        await first.CourseCategories.Where(c => c.Id == 1).ExecuteUpdateAsync(s => s.SetProperty(c => c.Orders, 10));
+
+        using var cancel = new CancellationTokenSource();
+        var cancelled = WithDbAsync(db => db.CourseCategories.Where(c => c.Id == 1)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Orders, c => c.Orders + 100), cancel.Token));
+        await UntilAsync(() => Gate.Waiting == 1);
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled.WaitAsync(Hang));
+        Assert.Equal(0, Gate.Waiting);
+
+        await transaction.CommitAsync();
+        Assert.Equal(1, await BumpAsync().WaitAsync(Hang));
+        Assert.Equal(11, await OrdersAsync());
+        Assert.False(Gate.IsHeld);
+    }
+
+    [Fact]
     public async Task Many_concurrent_writers_all_land_one_after_another()
     {
         await Task.WhenAll(Enumerable.Range(0, 40).Select(i => i % 2 == 0

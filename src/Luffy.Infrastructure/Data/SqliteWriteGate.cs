@@ -33,24 +33,41 @@ public sealed class SqliteWriteGate : DbTransactionInterceptor, IDbCommandInterc
     /// <summary>Whether a writer holds the gate now.</summary>
     public bool IsHeld => Volatile.Read(ref _holder) is not null;
 
+    // A writer that has to wait gives its connection back to the pool for the wait and opens it again once it
+    // is let in. Queued with open connections, writers kept one SQLite connection each (its schema, page cache
+    // and lookaside memory), and the pool keeps every connection it has handed out: 130 of them under the
+    // embedded funnel's 64 clients, ~25 MB (bench/RESULTS.md). The app keeps no state on a connection (no
+    // temporary tables or per-connection pragmas), so the reopened one is as good.
     private async ValueTask EnterAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         if (Volatile.Read(ref _holder) == connection)
             return;
         if (!_gate.Wait(0))
         {
-            var reopen = GiveBackWhileWaiting(connection);
+            var reopen = false;
+            lock (_gate) Waiting++;
             try
             {
+                reopen = Close(connection);
                 if (!await _gate.WaitAsync(Patience, cancellationToken))
-                    throw new TimeoutException($"No SQLite write slot within {Patience.TotalSeconds} s.");
+                    throw NoSlot();
             }
             finally
             {
                 lock (_gate) Waiting--;
             }
             if (reopen)
-                await connection.OpenAsync(cancellationToken);
+            {
+                try
+                {
+                    await connection.OpenAsync(cancellationToken);
+                }
+                catch
+                {
+                    _gate.Release();
+                    throw;
+                }
+            }
         }
         Volatile.Write(ref _holder, connection);
     }
@@ -61,38 +78,44 @@ public sealed class SqliteWriteGate : DbTransactionInterceptor, IDbCommandInterc
             return;
         if (!_gate.Wait(0))
         {
-            var reopen = GiveBackWhileWaiting(connection);
+            var reopen = false;
+            lock (_gate) Waiting++;
             try
             {
+                reopen = Close(connection);
                 if (!_gate.Wait(Patience))
-                    throw new TimeoutException($"No SQLite write slot within {Patience.TotalSeconds} s.");
+                    throw NoSlot();
             }
             finally
             {
                 lock (_gate) Waiting--;
             }
             if (reopen)
-                connection.Open();
+            {
+                try
+                {
+                    connection.Open();
+                }
+                catch
+                {
+                    _gate.Release();
+                    throw;
+                }
+            }
         }
         Volatile.Write(ref _holder, connection);
     }
 
-    /// <summary>
-    /// Counts a writer that has to wait and closes its connection for the wait (it is opened again, from the
-    /// pool, once the writer is let in); returns whether it was open. Writers queued with open connections
-    /// kept one SQLite connection each — its schema, page cache and lookaside memory — and the pool keeps every
-    /// connection it ever handed out: 130 of them under the embedded funnel's 64 clients, ~25 MB (bench/RESULTS.md).
-    /// The app keeps no state on a connection (no temporary tables or per-connection pragmas), so the
-    /// reopened one is as good.
-    /// </summary>
-    private bool GiveBackWhileWaiting(DbConnection connection)
+    /// <summary>Closes the connection if it is open; returns whether it was.</summary>
+    private static bool Close(DbConnection connection)
     {
-        lock (_gate) Waiting++;
         if (connection.State != System.Data.ConnectionState.Open)
             return false;
         connection.Close();
         return true;
     }
+
+    private static TimeoutException NoSlot() => new($"No SQLite write slot within {Patience.TotalSeconds} s.");
 
     /// <summary>Releases the gate if this connection holds it; safe to call more than once.</summary>
     private void Exit(DbConnection? connection)
