@@ -113,6 +113,9 @@ unbacked_sql="SELECT count(*) FROM ly_order_detail d JOIN ly_order o ON o.id = d
 hz=$(getconf CLK_TCK)
 # CPU ticks of a set of processes (those alive at both readings), and of the whole machine (busy, all cores).
 ticks_of() { local t=0 p; for p in "$@"; do [ -r "/proc/$p/stat" ] && t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
+# PostgreSQL's: every postgres process alive at the reading, plus what the postmaster's exited children (backends)
+# used (cutime, cstime): a backend that ends during the run is counted, not subtracted.
+pg_ticks() { local t=0 p; for p in $(pgrep -u postgres); do [ -r "/proc/$p/stat" ] && t=$((t + $(awk '{print $14 + $15 + $16 + $17}' "/proc/$p/stat"))); done; echo "$t"; }
 machine_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8}' /proc/stat; }
 pct() { awk -v a="$1" -v b="$2" -v hz="$hz" -v s="$3" 'BEGIN { printf "%.0f", (a - b) / hz / s * 100 }'; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$app_pid/stat"; }
@@ -163,10 +166,9 @@ echo "== warm-up: ${warmup}s funnel with $connections workers"
 timeout $((warmup + 120)) dotnet "$work/bench/Luffy.Bench.dll" funnel "http://127.0.0.1:$port" "$sandbox_url" "$work/tokens.txt" "$connections" "$warmup" 1,3,5 >/dev/null || true
 echo "== funnel: $connections workers, ${seconds}s"
 paid_before=$(sql_scalar "SELECT count(*) FROM ly_order WHERE order_status = 1")
-pg_pids=(); [ "$mode" = production ] && pg_pids=($(pgrep -u postgres))
 redis_pids=(); [ "$mode" = production ] && redis_pids=($(pgrep -f "redis-server 127.0.0.1:$redis_port"))
 sandbox_pids=(); [ "$mode" = production ] && sandbox_pids=($(pgrep -f "sandbox/Luffy.AlipaySandbox.dll"))
-pg_before=$(ticks_of "${pg_pids[@]}"); redis_before=$(ticks_of "${redis_pids[@]}"); sandbox_before=$(ticks_of "${sandbox_pids[@]}")
+pg_before=0; [ "$mode" = production ] && pg_before=$(pg_ticks); redis_before=$(ticks_of "${redis_pids[@]}"); sandbox_before=$(ticks_of "${sandbox_pids[@]}")
 machine_before=$(machine_ticks); funnel_started=$(date +%s.%N)
 before=$(cpu_ticks)
 counters "$work/counters-funnel" "$seconds"
@@ -179,7 +181,7 @@ rss_peak=$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$app_pid/status")
 machine_cpu=$(pct "$(machine_ticks)" "$machine_before" "$funnel_wall")
 # All over the same interval: from the driver's start to its end (the run plus its checks afterwards).
 funnel_cpu=$(pct "$(cpu_ticks)" "$before" "$funnel_wall")
-pg_cpu=$(pct "$(ticks_of "${pg_pids[@]}")" "$pg_before" "$funnel_wall"); redis_cpu=$(pct "$(ticks_of "${redis_pids[@]}")" "$redis_before" "$funnel_wall")
+pg_cpu=0; [ "$mode" = production ] && pg_cpu=$(pct "$(pg_ticks)" "$pg_before" "$funnel_wall"); redis_cpu=$(pct "$(ticks_of "${redis_pids[@]}")" "$redis_before" "$funnel_wall")
 sandbox_cpu=$(pct "$(ticks_of "${sandbox_pids[@]}")" "$sandbox_before" "$funnel_wall")
 driver_cpu=$(awk '/^driver-cpu:/ {print $2}' "$work/funnel.txt")
 paid_after=$(sql_scalar "SELECT count(*) FROM ly_order WHERE order_status = 1")
@@ -224,11 +226,14 @@ if [ "$mode" = production ]; then
   echo "== the limit: pgbench with the order-creation and fulfilment SQL, $connections clients, ${seconds}s (the app stopped: the database to itself)"
   kill "$app_pid" 2>/dev/null || true
   sleep 2
+  pg_before=$(pg_ticks); machine_before=$(machine_ticks); pgbench_started=$(date +%s.%N)
   PGPASSWORD=postgres pgbench -h 127.0.0.1 -p "$pg_port" -U postgres -n -c "$connections" -j 2 -T "$seconds" \
     -D users="$users" -f "$root/bench/order-and-fulfil.sql" luffy_bench | tee "$work/pgbench.txt"
+  pgbench_wall=$(awk -v a="$(date +%s.%N)" -v b="$pgbench_started" 'BEGIN { print a - b }')
+  pgbench_pg_cpu=$(pct "$(pg_ticks)" "$pg_before" "$pgbench_wall"); pgbench_machine_cpu=$(pct "$(machine_ticks)" "$machine_before" "$pgbench_wall")
   tps=$(awk '/^tps/ {print $3; exit}' "$work/pgbench.txt")
   ratio=$(awk -v f="$funnel_rate" -v t="$tps" 'BEGIN { if (t > 0) printf "%.1f %%", f / t * 100; else print "-" }')
-  limit_line="- the limit: pgbench ($connections clients, ${seconds}s, bench/order-and-fulfil.sql: the order's and the fulfilment's SQL as one script) = ${tps} tps; funnel ÷ limit = ${ratio}"
+  limit_line="- the limit: pgbench ($connections clients, ${seconds}s, bench/order-and-fulfil.sql: the order's and the fulfilment's SQL as one script) = ${tps} tps; funnel ÷ limit = ${ratio}; CPU during pgbench: whole machine ${pgbench_machine_cpu}, PostgreSQL ${pgbench_pg_cpu}"
 fi
 
 # wrk's latency (850.00us, 17.07ms, 1.02s) in milliseconds.
