@@ -8,6 +8,8 @@ using Luffy.Web.Learning;
 using Luffy.Web.Orders;
 using Luffy.Web.Payments;
 
+MallocArenas.Limit();
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddApplicationServices();
