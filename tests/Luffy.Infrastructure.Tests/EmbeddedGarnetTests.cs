@@ -14,7 +14,7 @@ public sealed class EmbeddedGarnetTests : IDisposable
     [Fact]
     public async Task Carts_written_beyond_the_memory_budget_are_still_there_and_survive_a_restart()
     {
-        // 48 MB of hashes, three times the 16 MB log memory: the first ones leave memory.
+        // 48 MB of hashes, six times the 8 MB log memory: the first ones leave memory.
         const int carts = 12_000;
         var lines = new string('x', 4000);
         using (var garnet = new EmbeddedGarnet(_directory, NullLoggerFactory.Instance))
@@ -41,5 +41,20 @@ public sealed class EmbeddedGarnetTests : IDisposable
             Assert.Equal($"0:{lines}", await db.HashGetAsync("cart_0", "1"));
             Assert.Equal($"{carts - 1}:{lines}", await db.HashGetAsync($"cart_{carts - 1}", "1"));
         }
+    }
+
+    [Fact]
+    public async Task Only_a_directory_that_holds_files_is_recovered()
+    {
+        // Recovery costs a second hash index; an empty directory has nothing to recover.
+        var garnetDirectory = Path.Combine(_directory, "garnet");
+        Assert.DoesNotContain("--recover", EmbeddedGarnet.Arguments(garnetDirectory, 6379));
+        using (var garnet = new EmbeddedGarnet(_directory, NullLoggerFactory.Instance))
+        {
+            await using var redis = await ConnectionMultiplexer.ConnectAsync(garnet.Endpoint);
+            await redis.GetDatabase().HashSetAsync("cart_1", "1", "90");
+        }
+
+        Assert.Contains("--recover", EmbeddedGarnet.Arguments(garnetDirectory, 6379));
     }
 }
