@@ -50,14 +50,14 @@ public sealed partial class EmbeddedGarnet : IDisposable
             "--aof-memory", "4m",
             // At least twice the log page (Garnet refuses to start otherwise).
             "--aof-page-size", "1m",
-            // 8 192 buckets of seven keys: a cart is two keys, so overflow buckets start after ~28 000 carts,
-            // and the index doubles itself (up to 64 MB) when they pile up.
+            // 8 192 buckets of seven keys (~57 000 keys, a cart is two). A full bucket chains into overflow
+            // buckets; when those pass Garnet's resize threshold, the index doubles (checked every minute, up to 64 MB).
             "--index", "512k",
             "--index-max-size", "64m",
         ];
-        // With --recover Garnet builds its hash index a second time at start; the first one (the index and two
-        // 4 MB overflow pages, ~13 MB at 4 MB of index) stays in the pinned heap as free space the GC never
-        // compacts (heap dumps in bench/RESULTS.md). A directory without a file has nothing to recover.
+        // With --recover Garnet builds its hash index a second time at start; the first one (the index and its
+        // two 4 MB pages of overflow buckets) stays in the pinned heap as free space the GC never compacts
+        // (heap dumps in bench/RESULTS.md). A directory without a file has nothing to recover.
         if (Directory.Exists(directory) && Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories).Any())
             arguments.Add("--recover");
         return [.. arguments];
