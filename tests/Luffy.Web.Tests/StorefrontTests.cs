@@ -3,6 +3,7 @@ using Luffy.Web.Orders;
 using Luffy.Web.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using System.Text.RegularExpressions;
 
 namespace Luffy.Web.Tests;
 
@@ -63,23 +64,28 @@ public sealed class StorefrontTests(KestrelSqliteApp app) : IClassFixture<Kestre
         page.GotoAsync(url, new PageGotoOptions { WaitUntil = Parsed });
 
     /// <summary>
-    /// Waits for the page to reach <paramref name="url"/> (a glob); a timeout says where the page is instead. Arrived
-    /// means the new document has started (committed): what the test reads next waits for its own element. Waiting
-    /// for the document's DOMContentLoaded here hung now and then (in CI and locally, about one full run in three)
-    /// with the page already at the URL, showing its content and the network idle: Playwright had not seen the
-    /// lifecycle event of a document reached by a form POST and a redirect.
+    /// Waits for the page to reach <paramref name="url"/> (a glob: <c>**</c> any text, <c>*</c> any text without a
+    /// slash, everything else literal); a timeout says where the page is instead. Arrived means the new document has
+    /// committed (the frame's URL is the new one): what the test reads next waits for its own element.
+    /// This polls the frame's URL rather than waiting for a navigation event. Playwright's <c>WaitForURLAsync</c>
+    /// checks the URL, then subscribes to navigations; a navigation that committed in between was missed and the wait
+    /// ran out with the page at the URL (CI, once: a GET form submitted by a change event). Before that, waiting for
+    /// DOMContentLoaded hung the same way about one full run in three.
     /// </summary>
     private static async Task ArrivedAsync(IPage page, string url)
     {
-        try
+        var pattern = GlobRegex(url);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!pattern.IsMatch(page.Url))
         {
-            await page.WaitForURLAsync(url, new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
-        }
-        catch (System.TimeoutException e)
-        {
-            throw new System.TimeoutException($"expected {url}, the page is at {page.Url}: {await VisibleTextAsync(page)}", e);
+            if (DateTime.UtcNow > deadline)
+                throw new System.TimeoutException($"expected {url}, the page is at {page.Url}: {await VisibleTextAsync(page)}");
+            await Task.Delay(20);
         }
     }
+
+    private static Regex GlobRegex(string glob) =>
+        new("^" + Regex.Escape(glob).Replace(@"\*\*", ".*").Replace(@"\*", "[^/]*") + "$");
 
     private static async Task<string> VisibleTextAsync(IPage page)
     {
