@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using Luffy.Infrastructure.Redis;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
 
@@ -56,5 +58,41 @@ public sealed class EmbeddedGarnetTests : IDisposable
         }
 
         Assert.Contains("--recover", EmbeddedGarnet.Arguments(garnetDirectory, 6379));
+    }
+
+    [Fact]
+    public void A_normal_stop_logs_no_error()
+    {
+        using var factory = new RecordingLoggerFactory();
+        var garnet = new EmbeddedGarnet(_directory, factory);
+        garnet.Dispose();
+
+        Assert.Contains(factory.Entries, e => e.Level == LogLevel.Information && e.Category.EndsWith(nameof(EmbeddedGarnet), StringComparison.Ordinal));
+        Assert.DoesNotContain(factory.Entries, e => e.Level >= LogLevel.Warning);
+    }
+
+    private sealed class RecordingLoggerFactory : ILoggerFactory
+    {
+        public ConcurrentQueue<(string Category, LogLevel Level, string Message)> Entries { get; } = new();
+
+        public ILogger CreateLogger(string categoryName) => new Recorder(this, categoryName);
+
+        public void AddProvider(ILoggerProvider provider)
+        {
+        }
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Recorder(RecordingLoggerFactory factory, string category) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+                factory.Entries.Enqueue((category, logLevel, $"{formatter(state, exception)} {exception}"));
+        }
     }
 }

@@ -12,6 +12,7 @@ namespace Luffy.Infrastructure.Redis;
 public sealed partial class EmbeddedGarnet : IDisposable
 {
     private readonly GarnetServer _server;
+    private readonly WarningsOnly _logs;
 
     public int Port { get; }
 
@@ -22,7 +23,8 @@ public sealed partial class EmbeddedGarnet : IDisposable
         var directory = Path.Combine(dataDirectory, "garnet");
         Directory.CreateDirectory(directory);
         Port = FreeLoopbackPort();
-        _server = new GarnetServer(Arguments(directory, Port), new WarningsOnly(loggerFactory));
+        _logs = new WarningsOnly(loggerFactory);
+        _server = new GarnetServer(Arguments(directory, Port), _logs);
         _server.Start();
         LogStarted(loggerFactory.CreateLogger<EmbeddedGarnet>(), Endpoint, directory);
     }
@@ -70,25 +72,38 @@ public sealed partial class EmbeddedGarnet : IDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public void Dispose() => _server.Dispose();
+    public void Dispose()
+    {
+        _logs.Stopping = true;
+        _server.Dispose();
+    }
 
-    /// <summary>Garnet is chatty at Information; the app hears its warnings and errors.</summary>
+    /// <summary>
+    /// Garnet is chatty at Information; the app hears its warnings and errors, less two that are not: the warning
+    /// at every start that Garnet's own log options are ignored (the app hands it its logger on purpose), and the
+    /// cancellation of Garnet's background tasks (the index's growth check) that Garnet logs as an error when we stop it.
+    /// </summary>
     private sealed class WarningsOnly(ILoggerFactory inner) : ILoggerFactory
     {
-        public ILogger CreateLogger(string categoryName) => new Filtered(inner.CreateLogger(categoryName));
+        public volatile bool Stopping;
+
+        public ILogger CreateLogger(string categoryName) => new Filtered(this, categoryName, inner.CreateLogger(categoryName));
         public void AddProvider(ILoggerProvider provider) => inner.AddProvider(provider);
         public void Dispose()
         {
         }
 
-        private sealed class Filtered(ILogger inner) : ILogger
+        private sealed class Filtered(WarningsOnly factory, string category, ILogger inner) : ILogger
         {
             public IDisposable? BeginScope<TState>(TState state) where TState : notnull => inner.BeginScope(state);
             public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning && inner.IsEnabled(logLevel);
             public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
             {
-                if (IsEnabled(logLevel))
-                    inner.Log(logLevel, eventId, state, exception, formatter);
+                if (!IsEnabled(logLevel)
+                    || (exception is OperationCanceledException && factory.Stopping)
+                    || (category == "ArgParser" && formatter(state, exception).StartsWith("Received an external ILoggerFactory", StringComparison.Ordinal)))
+                    return;
+                inner.Log(logLevel, eventId, state, exception, formatter);
             }
         }
     }
