@@ -224,6 +224,7 @@ if [ "$mode" = production ]; then
 fi
 
 limit_line=""
+budget_line=""
 if [ "$mode" = production ]; then
   echo "== the limit: pgbench with the order-creation and fulfilment SQL, $connections clients, ${seconds}s (the app stopped: the database to itself)"
   kill "$app_pid" 2>/dev/null || true
@@ -236,6 +237,15 @@ if [ "$mode" = production ]; then
   tps=$(awk '/^tps/ {print $3; exit}' "$work/pgbench.txt")
   ratio=$(awk -v f="$funnel_rate" -v t="$tps" 'BEGIN { if (t > 0) printf "%.1f %%", f / t * 100; else print "-" }')
   limit_line="- the limit: pgbench ($connections clients, ${seconds}s, bench/order-and-fulfil.sql: the order's and the fulfilment's SQL as one script) = ${tps} tps; funnel ÷ limit = ${ratio}; CPU during pgbench: whole machine ${pgbench_machine_cpu}, PostgreSQL ${pgbench_pg_cpu}"
+  # Where the funnel's CPU goes per iteration (% of one core × 10 ÷ iterations/s = ms), against pgbench's per
+  # transaction, and how far the funnel could go on this machine if the app cost nothing: the other parts' CPU per
+  # iteration into both cores.
+  budget_line=$(awk -v r="$funnel_rate" -v t="$tps" -v app="$funnel_cpu" -v pg="$pg_cpu" -v sb="$sandbox_cpu" -v dr="${driver_cpu:-0}" \
+      -v rd="$redis_cpu" -v m="$machine_cpu" -v tpg="$pgbench_pg_cpu" -v tm="$pgbench_machine_cpu" 'BEGIN {
+    if (r <= 0 || t <= 0 || m - app <= 0) exit
+    k = 10 / r; ceiling = 2000 / ((m - app) * k)
+    printf "- CPU per iteration (ms): app %.2f, PostgreSQL %.2f, sandbox %.2f, load driver %.2f, redis-server %.2f, the rest (kernel, other processes) %.2f; whole machine %.2f. ", app * k, pg * k, sb * k, dr * k, rd * k, (m - app - pg - sb - dr - rd) * k, m * k
+    printf "pgbench per transaction: PostgreSQL %.2f, whole machine %.2f. An app that cost no CPU at all would leave the funnel at most %.0f iterations/s on these 2 cores = %.0f %% of the limit\n", tpg * 10 / t, tm * 10 / t, ceiling, ceiling / t * 100 }')
 fi
 
 # wrk's latency (850.00us, 17.07ms, 1.02s) in milliseconds.
@@ -272,6 +282,7 @@ verdict() { echo "| $2 | $3 | $([ -n "$1" ] && echo met || echo '**missed**') |"
     echo "- CPU during the funnel (% of one core; the machine has 200): whole machine ${machine_cpu}, app (with SQLite, Garnet and the sandbox inside) ${funnel_cpu}, load driver ${driver_cpu}"
   fi
   [ -n "$limit_line" ] && echo "$limit_line"
+  [ -n "$budget_line" ] && echo "$budget_line"
   echo
   grep '^|' "$work/funnel.txt"
   echo
