@@ -61,7 +61,7 @@ public sealed class EmbeddedGarnetTests : IDisposable
     }
 
     [Fact]
-    public void A_normal_stop_logs_no_error()
+    public void A_start_and_a_normal_stop_log_no_warning_or_error()
     {
         using var factory = new RecordingLoggerFactory();
         var garnet = new EmbeddedGarnet(_directory, factory);

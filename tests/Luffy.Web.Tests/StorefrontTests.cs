@@ -1,9 +1,9 @@
+using System.Text.RegularExpressions;
 using Luffy.Domain.Orders;
 using Luffy.Web.Orders;
 using Luffy.Web.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using System.Text.RegularExpressions;
 
 namespace Luffy.Web.Tests;
 
@@ -67,10 +67,11 @@ public sealed class StorefrontTests(KestrelSqliteApp app) : IClassFixture<Kestre
     /// Waits for the page to reach <paramref name="url"/> (a glob: <c>**</c> any text, <c>*</c> any text without a
     /// slash, everything else literal); a timeout says where the page is instead. Arrived means the new document has
     /// committed (the frame's URL is the new one): what the test reads next waits for its own element.
-    /// This polls the frame's URL rather than waiting for a navigation event. Playwright's <c>WaitForURLAsync</c>
-    /// checks the URL, then subscribes to navigations; a navigation that committed in between was missed and the wait
-    /// ran out with the page at the URL (CI, once: a GET form submitted by a change event). Before that, waiting for
-    /// DOMContentLoaded hung the same way about one full run in three.
+    /// This polls the frame's URL rather than waiting for a navigation event. With Playwright's
+    /// <c>WaitForURLAsync</c> the wait once ran out in CI with the page at the URL and showing the new document (a GET
+    /// form submitted by a change event); it checks the URL, then subscribes to navigations, so a navigation that
+    /// commits in between is not seen. Before that, waiting for DOMContentLoaded hung the same way about one full run
+    /// in three.
     /// </summary>
     private static async Task ArrivedAsync(IPage page, string url)
     {
