@@ -199,8 +199,8 @@ if [ "$mode" = production ]; then
   # users' own histories (the tutorial's GET /users/{id}/orders/ lists all of a user's orders, unpaged).
   psql_bench() { PGPASSWORD=postgres psql -q -h 127.0.0.1 -p "$pg_port" -U postgres -d luffy_bench -v ON_ERROR_STOP=1 "$@"; }
   growth_users=10000
-  psql_bench -c "INSERT INTO ly_user (username, password_hash, credit, is_admin, created_at)
-    SELECT 'growth_' || g, '!', 0, false, now() FROM generate_series(1, $growth_users) AS g;"
+  psql_bench -c "INSERT INTO ly_user (username, normalized_username, password_hash, credit, is_admin, is_disabled, created_at)
+    SELECT 'growth_' || g, 'growth_' || g, '!', 0, false, false, now() FROM generate_series(1, $growth_users) AS g;"
   fill_orders() {
     psql_bench -c "INSERT INTO ly_order (order_number, user_id, order_title, total_price, real_price, coupon, credit, pay_type, order_status, created_at)
       SELECT 'G' || lpad(g::text, 24, '0'), (SELECT min(id) FROM ly_user WHERE username LIKE 'growth\_%') + g % $growth_users, 'growth', 10000, 10000, 0, 0, 1, 2,

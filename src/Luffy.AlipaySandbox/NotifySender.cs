@@ -12,15 +12,19 @@ public sealed partial class NotifySender(
     public const string HttpClientName = "alipay-sandbox-notify";
     private readonly CancellationTokenSource _stopping = new();
 
-    public void Start(Trade trade) => _ = DeliverAsync(trade, _stopping.Token);
+    /// <summary>Notifies the payment of <paramref name="trade"/>.</summary>
+    public void Start(Trade trade) => _ = DeliverAsync(trade, null, _stopping.Token);
 
-    private async Task DeliverAsync(Trade trade, CancellationToken cancellationToken)
+    /// <summary>Notifies a refund of <paramref name="trade"/>, as Alipay does.</summary>
+    public void StartRefund(Trade trade, RefundNotice refund) => _ = DeliverAsync(trade, refund, _stopping.Token);
+
+    private async Task DeliverAsync(Trade trade, RefundNotice? refund, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(trade.NotifyUrl))
             return;
         for (var attempt = 0; !cancellationToken.IsCancellationRequested; attempt++)
         {
-            if (await SendOnceAsync(trade, cancellationToken))
+            if (await SendOnceAsync(trade, refund, cancellationToken))
                 return;
             if (attempt >= SandboxOptions.NotifySchedule.Length)
             {
@@ -39,19 +43,21 @@ public sealed partial class NotifySender(
         }
     }
 
-    private async Task<bool> SendOnceAsync(Trade trade, CancellationToken cancellationToken)
+    private async Task<bool> SendOnceAsync(Trade trade, RefundNotice? refund, CancellationToken cancellationToken)
     {
-        lock (trade)
-            trade.NotifyAttempts++;
+        if (refund is null)
+            lock (trade)
+                trade.NotifyAttempts++;
         try
         {
-            var form = AlipayClient.FormEncode(trades.Notification(trade));
+            var form = AlipayClient.FormEncode(trades.Notification(trade, refund));
             using var content = new StringContent(form, System.Text.Encoding.UTF8, "application/x-www-form-urlencoded");
             using var response = await httpFactory.CreateClient(HttpClientName).PostAsync(trade.NotifyUrl, content, cancellationToken);
             var answer = (await response.Content.ReadAsStringAsync(cancellationToken)).Trim();
             var acknowledged = response.IsSuccessStatusCode && answer == "success";
-            lock (trade)
-                trade.NotifyAcknowledged |= acknowledged;
+            if (refund is null)
+                lock (trade)
+                    trade.NotifyAcknowledged |= acknowledged;
             LogAttempt(logger, trade.OutTradeNo, (int)response.StatusCode, answer.Length > 40 ? answer[..40] : answer);
             return acknowledged;
         }

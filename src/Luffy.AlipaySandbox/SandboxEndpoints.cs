@@ -51,6 +51,14 @@ public static class SandboxEndpoints
                 sender.Start(trade);
             return Results.Ok(new { trade_no = trade.TradeNo, return_url = WithQuery(trade.ReturnUrl!, trades.ReturnParameters(trade)) });
         });
+        // Scripted second payment of an order already paid (a buyer who paid twice): a new trade, notified.
+        sandbox.MapPost("/sandbox/trades/{outTradeNo}/pay-again", (string outTradeNo, SandboxTrades trades, NotifySender sender) =>
+        {
+            if (trades.PayAgain(outTradeNo) is not { } second)
+                return Results.Conflict(new { message = "交易不存在或尚未支付" });
+            sender.Start(second);
+            return Results.Ok(new { trade_no = second.TradeNo });
+        });
         sandbox.MapGet("/sandbox/trades/{outTradeNo}", (string outTradeNo, SandboxTrades trades) =>
             trades.Find(outTradeNo) is { } t
                 ? Results.Ok(new
@@ -65,7 +73,7 @@ public static class SandboxEndpoints
         return app;
     }
 
-    private static async Task<IResult> Gateway(HttpContext http, SandboxOptions options, SandboxKeys keys, SandboxTrades trades)
+    private static async Task<IResult> Gateway(HttpContext http, SandboxOptions options, SandboxKeys keys, SandboxTrades trades, NotifySender notify, TimeProvider clock)
     {
         var parameters = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var (key, value) in http.Request.Query)
@@ -146,11 +154,19 @@ public static class SandboxEndpoints
                 if (!AlipayFormats.TryParseAmount(Biz("refund_amount"), out var amount))
                     return Fail("isv.invalid-refund-amount", "退款金额格式错误");
                 var requestNo = Biz("out_request_no") ?? outTradeNo;
-                var (ok, subCode, subMsg) = trades.Refund(outTradeNo, amount, requestNo);
-                var trade = trades.Find(outTradeNo);
-                return Signed(method, keys, ok
-                    ? new() { ["code"] = "10000", ["msg"] = "Success", ["out_trade_no"] = outTradeNo, ["trade_no"] = trade?.TradeNo, ["fund_change"] = "Y", ["refund_fee"] = AlipayFormats.Amount(trade?.Refunded ?? Money.Zero) }
-                    : new() { ["code"] = "40004", ["msg"] = "Business Failed", ["sub_code"] = subCode, ["sub_msg"] = subMsg });
+                var (trade, fresh, subCode, subMsg) = trades.Refund(outTradeNo, amount, requestNo, Biz("trade_no"));
+                if (trade is null)
+                    return Signed(method, keys, new() { ["code"] = "40004", ["msg"] = "Business Failed", ["sub_code"] = subCode, ["sub_msg"] = subMsg });
+                Money refunded;
+                lock (trade)
+                    refunded = trade.Refunded;
+                if (fresh)
+                    notify.StartRefund(trade, new RefundNotice(requestNo, clock.GetUtcNow().UtcDateTime, refunded));
+                return Signed(method, keys, new()
+                {
+                    ["code"] = "10000", ["msg"] = "Success", ["out_trade_no"] = outTradeNo, ["trade_no"] = trade.TradeNo,
+                    ["fund_change"] = fresh ? "Y" : "N", ["refund_fee"] = AlipayFormats.Amount(refunded),
+                });
             }
             default:
                 return Fail("isv.invalid-method", "不存在的方法名");

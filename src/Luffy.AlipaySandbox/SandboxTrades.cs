@@ -32,10 +32,15 @@ public sealed class Trade
     public bool NotifyAcknowledged { get; set; }
 }
 
+/// <summary>What a refund notification tells: the refund's request number, when, and how much of the trade is refunded so far.</summary>
+public sealed record RefundNotice(string RequestNo, DateTime At, Money TotalRefunded);
+
 /// <summary>The gateway's trades (in memory) and what can happen to them.</summary>
 public sealed class SandboxTrades(SandboxOptions options, SandboxKeys keys, TimeProvider clock)
 {
     private readonly ConcurrentDictionary<string, Trade> _trades = new();
+    // Every paid trade by its trade_no, the second payments of an order among them.
+    private readonly ConcurrentDictionary<string, Trade> _paid = new();
 
     public Trade? Find(string outTradeNo) => _trades.GetValueOrDefault(outTradeNo);
 
@@ -79,8 +84,28 @@ public sealed class SandboxTrades(SandboxOptions options, SandboxKeys keys, Time
             trade.Status = TradeStatus.TRADE_SUCCESS;
             trade.GmtPayment = now;
             trade.TradeNo = now.ToString("yyyyMMdd", CultureInfo.InvariantCulture) + RandomDigits(20);
+            _paid[trade.TradeNo] = trade;
             return null;
         }
+    }
+
+    /// <summary>
+    /// The same order paid a second time, as a buyer can (another channel, a second cashier before the first one
+    /// closed): a new paid trade with its own trade_no for the same out_trade_no. Null when the order's trade is not paid.
+    /// </summary>
+    public Trade? PayAgain(string outTradeNo)
+    {
+        if (Find(outTradeNo) is not { Status: TradeStatus.TRADE_SUCCESS } first)
+            return null;
+        var now = clock.GetUtcNow().UtcDateTime;
+        var second = new Trade
+        {
+            OutTradeNo = first.OutTradeNo, TotalAmount = first.TotalAmount, Subject = first.Subject, NotifyUrl = first.NotifyUrl,
+            ReturnUrl = first.ReturnUrl, Created = now, Status = TradeStatus.TRADE_SUCCESS, GmtPayment = now,
+            TradeNo = now.ToString("yyyyMMdd", CultureInfo.InvariantCulture) + RandomDigits(20),
+        };
+        _paid[second.TradeNo] = second;
+        return second;
     }
 
     public (bool Ok, string? SubCode, string? SubMsg) Close(string outTradeNo)
@@ -96,23 +121,25 @@ public sealed class SandboxTrades(SandboxOptions options, SandboxKeys keys, Time
         }
     }
 
-    public (bool Ok, string? SubCode, string? SubMsg) Refund(string outTradeNo, Money amount, string requestNo)
+    /// <summary>Refunds part or all of a trade: the order's, or the one <paramref name="tradeNo"/> names. The same request number is the same refund.</summary>
+    public (Trade? Trade, bool Fresh, string? SubCode, string? SubMsg) Refund(string outTradeNo, Money amount, string requestNo, string? tradeNo = null)
     {
-        if (Find(outTradeNo) is not { } trade)
-            return (false, "ACQ.TRADE_NOT_EXIST", "交易不存在");
+        var trade = tradeNo is { Length: > 0 } ? _paid.GetValueOrDefault(tradeNo) : Find(outTradeNo);
+        if (trade is null || trade.OutTradeNo != outTradeNo)
+            return (null, false, "ACQ.TRADE_NOT_EXIST", "交易不存在");
         lock (trade)
         {
             if (trade.RefundRequests.Contains(requestNo))
-                return (true, null, null);
+                return (trade, false, null, null);
             if (trade.TradeNo is null || trade.Status == TradeStatus.WAIT_BUYER_PAY)
-                return (false, "ACQ.TRADE_STATUS_ERROR", "交易状态不合法");
+                return (null, false, "ACQ.TRADE_STATUS_ERROR", "交易状态不合法");
             if (amount <= Money.Zero || trade.Refunded + amount > trade.TotalAmount)
-                return (false, "ACQ.REFUND_AMT_NOT_EQUAL_TOTAL", "退款金额超限");
+                return (null, false, "ACQ.REFUND_AMT_NOT_EQUAL_TOTAL", "退款金额超限");
             trade.Refunded += amount;
             trade.RefundRequests.Add(requestNo);
             if (trade.Refunded == trade.TotalAmount)
                 trade.Status = TradeStatus.TRADE_CLOSED;
-            return (true, null, null);
+            return (trade, true, null, null);
         }
     }
 
@@ -137,8 +164,12 @@ public sealed class SandboxTrades(SandboxOptions options, SandboxKeys keys, Time
         return parameters;
     }
 
-    /// <summary>The asynchronous notification of a paid trade, signed.</summary>
-    public Dictionary<string, string?> Notification(Trade trade)
+    /// <summary>
+    /// The asynchronous notification of a paid trade, signed; after a refund (<paramref name="refund"/>) Alipay's refund
+    /// notification: <c>TRADE_SUCCESS</c> with <c>refund_fee</c>, <c>gmt_refund</c> and <c>out_biz_no</c> after a partial
+    /// refund, <c>TRADE_CLOSED</c> with them after a full one.
+    /// </summary>
+    public Dictionary<string, string?> Notification(Trade trade, RefundNotice? refund = null)
     {
         var amount = AlipayFormats.Amount(trade.TotalAmount);
         var parameters = new Dictionary<string, string?>
@@ -165,6 +196,12 @@ public sealed class SandboxTrades(SandboxOptions options, SandboxKeys keys, Time
             ["sign_type"] = "RSA2",
             ["seller_id"] = options.SellerId,
         };
+        if (refund is not null)
+        {
+            parameters["refund_fee"] = AlipayFormats.Amount(refund.TotalRefunded);
+            parameters["gmt_refund"] = AlipayFormats.Time(refund.At);
+            parameters["out_biz_no"] = refund.RequestNo;
+        }
         parameters["sign"] = AlipaySignature.SignNotification(parameters, keys.AlipayPrivateKey);
         return parameters;
     }

@@ -32,7 +32,7 @@ app.MapLuffyHealth();
 app.MapAccountActions();
 app.MapCartActions();
 app.MapOrderActions();
-app.MapRazorComponents<Luffy.Web.Components.App>();
+app.MapRazorComponents<Luffy.Web.Components.App>().ForStorefront();
 
 await app.InitializeAsync();
 await app.RunAsync();

@@ -11,12 +11,20 @@ public static partial class AccountRules
     {
         if (string.IsNullOrEmpty(username) || !UsernamePattern().IsMatch(username))
             return "用户名应为 3–32 位字母、数字或下划线";
+        // A name of digits could be someone's mobile number, which also signs in: it would block their login.
+        if (username.All(char.IsAsciiDigit))
+            return "用户名不能全为数字";
         if (string.IsNullOrEmpty(password) || password.Length < MinPasswordLength)
             return $"密码至少 {MinPasswordLength} 位";
-        if (!string.IsNullOrEmpty(mobile) && !MobilePattern().IsMatch(mobile))
+        if (!string.IsNullOrEmpty(mobile) && !IsMobile(mobile))
             return "手机号格式不正确";
         return null;
     }
+
+    public static bool IsMobile(string text) => MobilePattern().IsMatch(text);
+
+    /// <summary>The form names are compared in: usernames are unique and found without regard to case.</summary>
+    public static string Normalize(string username) => username.Trim().ToLowerInvariant();
 
     [GeneratedRegex("^[A-Za-z0-9_]{3,32}$")]
     private static partial Regex UsernamePattern();

@@ -81,3 +81,38 @@ public sealed class PaymentNotification
     public required string RawForm { get; set; }
     public DateTime ReceivedAt { get; set; }
 }
+
+/// <summary>Why a verified payment could not be applied to its order.</summary>
+public enum PaymentProblem
+{
+    /// <summary>No order has this out_trade_no.</summary>
+    UnknownOrder = 1,
+    /// <summary>The amount paid is not the order's price.</summary>
+    AmountMismatch = 2,
+    /// <summary>The order was cancelled or timed out before the money came.</summary>
+    OrderClosed = 3,
+    /// <summary>The order had already been paid by another trade.</summary>
+    DoublePayment = 4,
+}
+
+/// <summary>
+/// A verified payment that was not applied to an order: recorded once per trade, then refunded in full with a stable
+/// <c>out_request_no</c>, retried until the gateway confirms.
+/// </summary>
+public sealed class PaymentException
+{
+    public long Id { get; set; }
+    public required string OutTradeNo { get; set; }
+    /// <summary>The gateway's trade number: one record per trade.</summary>
+    public required string TradeNo { get; set; }
+    /// <summary>What was paid, in fen: what is refunded.</summary>
+    public long Amount { get; set; }
+    public PaymentProblem Problem { get; set; }
+    /// <summary>Alipay's out_request_no of the refund: the same for every retry, so the money goes back once.</summary>
+    public required string RefundRequestNo { get; set; }
+    public DateTime CreatedAt { get; set; }
+    /// <summary>Null until the gateway confirmed the refund.</summary>
+    public DateTime? RefundedAt { get; set; }
+    public int RefundAttempts { get; set; }
+    public string? LastError { get; set; }
+}

@@ -57,15 +57,23 @@ public sealed class AlipayClient(HttpClient http, AlipayMerchant merchant, TimeP
     public Task<AlipayResponse> CloseAsync(string outTradeNo, CancellationToken cancellationToken = default) =>
         ExecuteAsync("alipay.trade.close", new Dictionary<string, string> { ["out_trade_no"] = outTradeNo }, cancellationToken);
 
-    /// <summary>Refunds; <paramref name="requestNo"/> makes a retried refund the same refund.</summary>
-    public Task<AlipayResponse> RefundAsync(string outTradeNo, Money amount, string requestNo, string reason, CancellationToken cancellationToken = default) =>
-        ExecuteAsync("alipay.trade.refund", new Dictionary<string, string>
+    /// <summary>
+    /// Refunds <paramref name="amount"/> of a trade; <paramref name="requestNo"/> (out_request_no) makes a retried refund
+    /// the same refund. <paramref name="tradeNo"/>, when given, names the trade: an order paid twice has two.
+    /// </summary>
+    public Task<AlipayResponse> RefundAsync(string outTradeNo, Money amount, string requestNo, string reason, string? tradeNo = null, CancellationToken cancellationToken = default)
+    {
+        var biz = new Dictionary<string, string>
         {
             ["out_trade_no"] = outTradeNo,
             ["refund_amount"] = AlipayFormats.Amount(amount),
             ["out_request_no"] = requestNo,
             ["refund_reason"] = reason,
-        }, cancellationToken);
+        };
+        if (!string.IsNullOrEmpty(tradeNo))
+            biz["trade_no"] = tradeNo;
+        return ExecuteAsync("alipay.trade.refund", biz, cancellationToken);
+    }
 
     /// <summary>True when a notification or return really comes from Alipay for this merchant.</summary>
     public bool IsAuthentic(IReadOnlyDictionary<string, string?> parameters) =>

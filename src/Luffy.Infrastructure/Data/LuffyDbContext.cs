@@ -29,6 +29,7 @@ public abstract class LuffyDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<UserCourse> UserCourses => Set<UserCourse>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<PaymentNotification> PaymentNotifications => Set<PaymentNotification>();
+    public DbSet<PaymentException> PaymentExceptions => Set<PaymentException>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
@@ -44,6 +45,8 @@ public abstract class LuffyDbContext(DbContextOptions options) : DbContext(optio
         {
             e.ToTable("ly_user");
             e.HasIndex(u => u.Username).IsUnique();
+            e.HasIndex(u => u.NormalizedUsername).IsUnique();
+            e.Property(u => u.NormalizedUsername).HasMaxLength(32);
             e.HasIndex(u => u.Mobile).IsUnique();
             e.Property(u => u.Username).HasMaxLength(32);
             e.Property(u => u.Mobile).HasMaxLength(16);
@@ -133,6 +136,18 @@ public abstract class LuffyDbContext(DbContextOptions options) : DbContext(optio
             e.HasIndex(n => n.OutTradeNo);
             e.Property(n => n.RawForm).HasMaxLength(8000);
             e.Property(n => n.Outcome).HasMaxLength(512);
+        });
+        model.Entity<PaymentException>(e =>
+        {
+            e.ToTable("ly_payment_exception");
+            e.HasIndex(p => p.TradeNo).IsUnique();
+            e.HasIndex(p => p.OutTradeNo);
+            // The refunds still to make.
+            e.HasIndex(p => p.RefundedAt);
+            e.Property(p => p.TradeNo).HasMaxLength(64);
+            e.Property(p => p.OutTradeNo).HasMaxLength(64);
+            e.Property(p => p.RefundRequestNo).HasMaxLength(64);
+            e.Property(p => p.LastError).HasMaxLength(512);
         });
         model.Entity<IdempotencyRecord>(e =>
         {

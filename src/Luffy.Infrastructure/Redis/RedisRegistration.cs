@@ -32,4 +32,6 @@ public sealed record RedisKeys(string Prefix)
     public RedisKey LoginAttempts(string what) => $"{Prefix}login_{what}";
     public RedisKey DataProtection => $"{Prefix}dataprotection_keys";
     public RedisChannel CatalogChanges => RedisChannel.Literal($"{Prefix}catalog_changed");
+    public RedisKey Session(string id) => $"{Prefix}session_{id}";
+    public RedisChannel UserChanges => RedisChannel.Literal($"{Prefix}user_changed");
 }

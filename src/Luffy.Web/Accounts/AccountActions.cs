@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Luffy.Web.Extensions;
 
 namespace Luffy.Web.Accounts;
 
@@ -8,13 +9,14 @@ public static class AccountActions
 {
     public static IEndpointRouteBuilder MapAccountActions(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/user/login", Login).ExcludeFromDescription();
-        app.MapPost("/user/register", Register).ExcludeFromDescription();
+        app.MapPost("/user/login", Login).ExcludeFromDescription().ForStorefront();
+        app.MapPost("/user/register", Register).ExcludeFromDescription().ForStorefront();
+        // Deletes the session on the server (RedisTicketStore): a saved copy of the cookie no longer signs anyone in.
         app.MapPost("/user/logout", async (HttpContext http) =>
         {
             await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
             return Results.Redirect("/course");
-        }).ExcludeFromDescription();
+        }).ExcludeFromDescription().ForStorefront();
         return app;
     }
 
@@ -25,7 +27,7 @@ public static class AccountActions
         if (user is null)
             return Results.Redirect($"/user/login?error={Uri.EscapeDataString(error!)}&username={Uri.EscapeDataString(username ?? "")}&ReturnUrl={Uri.EscapeDataString(returnUrl ?? "")}");
         await SignInAsync(http, user);
-        return Results.Redirect(IsLocal(returnUrl) ? returnUrl! : "/course");
+        return Results.Redirect(Storefront.IsLocalUrl(returnUrl) ? returnUrl! : "/course");
     }
 
     private static async Task<IResult> Register(HttpContext http, AccountService accounts,
@@ -40,7 +42,4 @@ public static class AccountActions
 
     private static Task SignInAsync(HttpContext http, User user) =>
         http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, AccountService.Principal(user, CookieAuthenticationDefaults.AuthenticationScheme));
-
-    /// <summary>Only local paths: no open redirect through the login form.</summary>
-    private static bool IsLocal(string? url) => !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal);
 }

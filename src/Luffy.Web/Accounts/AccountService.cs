@@ -19,7 +19,8 @@ public sealed class AccountService(LuffyDbContext db, IPasswordHasher<User> hash
         var mobile = string.IsNullOrWhiteSpace(mobileInput) ? null : mobileInput.Trim();
         if (AccountRules.Validate(username, password, mobile) is { } problem)
             return (null, new AccountError(problem.StartsWith("用户名", StringComparison.Ordinal) ? "username" : problem.StartsWith("密码", StringComparison.Ordinal) ? "password" : "mobile", problem));
-        if (await db.Users.AnyAsync(u => u.Username == username))
+        var normalized = AccountRules.Normalize(username!);
+        if (await db.Users.AnyAsync(u => u.NormalizedUsername == normalized))
             return (null, new AccountError("username", UsernameTaken));
         if (mobile is not null && await db.Users.AnyAsync(u => u.Mobile == mobile))
             return (null, new AccountError("mobile", "手机号已被注册"));
@@ -40,20 +41,31 @@ public sealed class AccountService(LuffyDbContext db, IPasswordHasher<User> hash
         return (user, null);
     }
 
-    /// <summary>Checks a login (username or mobile), counting the attempt against the per-client and per-name limits.</summary>
+    /// <summary>
+    /// Checks a login (username in any case, or mobile), counting the attempt against the per-client limit and the
+    /// per-account limit: the account's, whichever of its identifiers was typed.
+    /// </summary>
     public async Task<(User? User, string? Error, bool Throttled)> AuthenticateAsync(HttpContext http, string? username, string? password)
     {
         if (string.IsNullOrEmpty(username) || string.IsNullOrEmpty(password))
             return (null, "请输入用户名和密码", false);
+        var typed = username.Trim();
+        var normalized = AccountRules.Normalize(typed);
+        // Usernames are never all digits, so a mobile number names one account at most.
+        var user = AccountRules.IsMobile(typed)
+            ? await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Mobile == typed)
+            : await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.NormalizedUsername == normalized);
         var client = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        if (!await throttle.TryAttemptAsync(client, username))
+        var account = user is null ? $"name:{normalized}" : user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (!await throttle.TryAttemptAsync(client, account))
             return (null, "登录尝试过于频繁，请稍后再试", true);
 
-        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Username == username || u.Mobile == username);
         // An unknown name costs the same hashing as a wrong password, so timing does not tell which names exist.
         var verdict = hasher.VerifyHashedPassword(user ?? NobodyUser, user?.PasswordHash ?? NobodyHash, password);
         if (user is null || verdict == PasswordVerificationResult.Failed)
             return (null, "用户名或密码错误", false);
+        if (user.IsDisabled)
+            return (null, "账号已停用", false);
         return (user, null, false);
     }
 

@@ -1,4 +1,5 @@
 using Luffy.Web.Extensions;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
@@ -23,14 +24,23 @@ public static class AccountsApi
         services.AddSingleton<TokenService>();
         services.AddSingleton<LoginThrottle>();
         services.AddScoped<AccountService>();
-        // The API takes a JWT (Authorization header); the storefront pages a cookie. One user store for both.
+        services.AddMemoryCache();
+        services.AddSingleton<UserAccess>();
+        services.AddHostedService(sp => sp.GetRequiredService<UserAccess>());
+        services.AddSingleton<RedisTicketStore>();
+        services.AddSingleton<IPostConfigureOptions<CookieAuthenticationOptions>, CookieSessionSetup>();
+        // The API takes a JWT (Authorization header) and only that: the sign-in cookie, which a browser sends along
+        // with requests that another site makes, never drives the API. The storefront's pages and forms (marked
+        // with ForStorefront) take the cookie. One user store for both.
         services.AddAuthentication(o =>
             {
                 o.DefaultScheme = EitherScheme;
                 o.DefaultChallengeScheme = EitherScheme;
             })
-            .AddPolicyScheme(EitherScheme, "JWT or cookie", o => o.ForwardDefaultSelector = context =>
-                context.Request.Headers.Authorization.Count > 0 ? JwtBearerDefaults.AuthenticationScheme : CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddPolicyScheme(EitherScheme, "JWT, or the cookie on the storefront", o => o.ForwardDefaultSelector = context =>
+                context.Request.Headers.Authorization.Count == 0 && Storefront.Serves(context)
+                    ? CookieAuthenticationDefaults.AuthenticationScheme
+                    : JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer()
             .AddCookie(o =>
             {
@@ -39,9 +49,20 @@ public static class AccountsApi
                 o.Cookie.Name = "luffy";
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Lax;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 o.ExpireTimeSpan = TimeSpan.FromDays(7);
                 o.SlidingExpiration = true;
                 // Only a browser asking for a page is sent to the login page; API callers get 401.
+                // The account may have been disabled or deleted since the sign-in.
+                o.Events.OnValidatePrincipal = async context =>
+                {
+                    if (context.Principal?.FindFirst("sub")?.Value is not { } sub || !int.TryParse(sub, out var id)
+                        || !await context.HttpContext.RequestServices.GetRequiredService<UserAccess>().IsActiveAsync(id))
+                    {
+                        context.RejectPrincipal();
+                        await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+                    }
+                };
                 o.Events.OnRedirectToLogin = context =>
                 {
                     if (context.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.Ordinal))
@@ -72,6 +93,13 @@ public static class AccountsApi
                 };
                 o.Events = new JwtBearerEvents
                 {
+                    // The account may have been disabled or deleted since the token was issued.
+                    OnTokenValidated = async context =>
+                    {
+                        if (context.Principal?.FindFirst("sub")?.Value is not { } sub || !int.TryParse(sub, out var id)
+                            || !await context.HttpContext.RequestServices.GetRequiredService<UserAccess>().IsActiveAsync(id))
+                            context.Fail("The account no longer exists or is disabled.");
+                    },
                     // The tutorial's client sends "Authorization: jwt <token>"; Bearer works too.
                     OnMessageReceived = context =>
                     {

@@ -21,7 +21,8 @@ public static class CreditsApi
     public static async Task<Ok<CreditStatement>> Statement(HttpContext http, LuffyDbContext db, IOptions<LuffyOptions> options)
     {
         var userId = http.User.UserId();
-        var credit = await db.Users.Where(u => u.Id == userId).Select(u => u.Credit).SingleAsync();
+        var credit = await db.Users.Where(u => u.Id == userId).Select(u => (long?)u.Credit).SingleOrDefaultAsync()
+            ?? throw new AccountGoneException();
         var history = await db.CreditEntries.AsNoTracking().Where(e => e.UserId == userId).OrderByDescending(e => e.Id).Take(HistoryLength)
             .Select(e => new CreditEntryDto(e.Delta, e.BalanceAfter, e.Reason, e.OrderNumber, e.CreatedAt)).ToListAsync();
         return TypedResults.Ok(new CreditStatement(credit, options.Value.CreditsPerYuan, history));

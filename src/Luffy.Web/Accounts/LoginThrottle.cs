@@ -6,24 +6,30 @@ using StackExchange.Redis;
 namespace Luffy.Web.Accounts;
 
 /// <summary>
-/// Fixed-window limits on login attempts per client address and per username, kept in Redis so that
-/// every app instance counts together. One round trip per attempt.
+/// Fixed-window limits on login attempts per client address and per account, kept in Redis so that every app
+/// instance counts together. One round trip per attempt.
 /// </summary>
 public sealed class LoginThrottle(IConnectionMultiplexer redis, RedisKeys keys, IOptions<LoginThrottleOptions> options)
 {
-    /// <summary>Counts this attempt; false when either limit is exceeded.</summary>
-    public async Task<bool> TryAttemptAsync(string client, string username)
+    // The count and its expiry in one step: a counter without an expiry would lock its account out for good.
+    private const string Count = """
+        local n = redis.call('INCR', KEYS[1])
+        if redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+        return n
+        """;
+
+    /// <summary>
+    /// Counts this attempt; false when either limit is exceeded. <paramref name="account"/> names the account whatever
+    /// identifier was typed (its id when it exists), so a username and a mobile number share one count.
+    /// </summary>
+    public async Task<bool> TryAttemptAsync(string client, string account)
     {
         var limits = options.Value;
-        var clientKey = keys.LoginAttempts($"client:{client}");
-        var userKey = keys.LoginAttempts($"user:{username.ToLowerInvariant()}");
-
+        var window = (long)limits.Window.TotalMilliseconds;
         var batch = redis.GetDatabase().CreateBatch();
-        _ = batch.StringSetAsync(clientKey, 0, limits.Window, When.NotExists);
-        var byClient = batch.StringIncrementAsync(clientKey);
-        _ = batch.StringSetAsync(userKey, 0, limits.Window, When.NotExists);
-        var byUser = batch.StringIncrementAsync(userKey);
+        var byClient = batch.ScriptEvaluateAsync(Count, [keys.LoginAttempts($"client:{client}")], [window]);
+        var byAccount = batch.ScriptEvaluateAsync(Count, [keys.LoginAttempts($"account:{account}")], [window]);
         batch.Execute();
-        return await byClient <= limits.PerClient & await byUser <= limits.PerUsername;
+        return (long)await byClient <= limits.PerClient & (long)await byAccount <= limits.PerUsername;
     }
 }

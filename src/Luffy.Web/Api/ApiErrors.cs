@@ -4,6 +4,9 @@ using Microsoft.AspNetCore.Diagnostics;
 
 namespace Luffy.Web.Api;
 
+/// <summary>The signed-in account no longer exists: the request is answered as not logged in (401).</summary>
+public sealed class AccountGoneException() : Exception("The signed-in account no longer exists.");
+
 /// <summary>The body of every answer that is only a sentence for the user.</summary>
 public sealed record ApiMessage(string Message);
 
@@ -13,7 +16,7 @@ public static class ApiErrors
     public static NotFound<ApiMessage> NotFound(string message) => TypedResults.NotFound(new ApiMessage(message));
 
     /// <summary>Bad input, answered with 400: not worth an error in the log.</summary>
-    public static bool IsClientError(Exception exception) => exception is BadHttpRequestException or DomainValidationException;
+    public static bool IsClientError(Exception exception) => exception is BadHttpRequestException or DomainValidationException or AccountGoneException;
 
     /// <summary>Turns unreadable requests and refused domain values into 400 with a message; anything else is a 500.</summary>
     public static async Task HandleException(HttpContext context)
@@ -23,6 +26,7 @@ public static class ApiErrors
         {
             BadHttpRequestException bad => (bad.StatusCode, DescribeBadRequest(bad)),
             DomainValidationException domain => (StatusCodes.Status400BadRequest, domain.Message),
+            AccountGoneException => (StatusCodes.Status401Unauthorized, "请先登录，或登录已过期"),
             _ => (StatusCodes.Status500InternalServerError, "服务器内部错误，请稍后再试"),
         };
         context.Response.StatusCode = status;

@@ -1,3 +1,4 @@
+using Luffy.Web.Extensions;
 namespace Luffy.Web.Cart;
 
 /// <summary>The cart page's forms: each runs the API's own handler for the signed-in user and returns to a page.</summary>
@@ -5,7 +6,7 @@ public static class CartActions
 {
     public static IEndpointRouteBuilder MapCartActions(this IEndpointRouteBuilder app)
     {
-        var web = app.MapGroup("/web/cart").RequireAuthorization().ExcludeFromDescription();
+        var web = app.MapGroup("/web/cart").RequireAuthorization().ExcludeFromDescription().ForStorefront();
         web.MapPost("/add", async (HttpContext http, [AsParameters] CartServices s, [FromForm(Name = "course_id")] int courseId,
             [FromForm(Name = "expire_time")] int? expireTime, [FromForm] string? then) =>
             Back(await CartApi.Add(new AddToCartRequest(courseId, expireTime ?? 0), http, s), then == "order" ? "/order" : "/my/cart", $"/course/{courseId}"));

@@ -55,6 +55,8 @@ public static class ApplicationServices
         services.AddProblemDetails();
 
         builder.AddAccounts();
+        builder.AddProxies();
+        services.AddHttpContextAccessor();
         // The keys behind the sign-in cookie and the antiforgery tokens: in the data directory in embedded mode,
         // in Redis otherwise, so that every instance reads every other's cookies.
         var dataProtection = services.AddDataProtection().SetApplicationName("Luffy");
@@ -74,6 +76,7 @@ public static class ApplicationServices
 
     public static WebApplication UseApplicationPipeline(this WebApplication app)
     {
+        app.UseProxies();
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             ExceptionHandler = ApiErrors.HandleException,

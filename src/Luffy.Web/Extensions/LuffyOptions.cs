@@ -54,7 +54,7 @@ public sealed class LoginThrottleOptions
 }
 
 /// <summary>Production mode must name every outside part; the message says which one is missing.</summary>
-internal sealed class SettingsValidator(DatabaseOptions database, RedisOptions redis, IOptions<JwtOptions> jwt) : IValidateOptions<LuffyOptions>
+internal sealed class SettingsValidator(DatabaseOptions database, RedisOptions redis, IOptions<JwtOptions> jwt, IConfiguration configuration) : IValidateOptions<LuffyOptions>
 {
     public ValidateOptionsResult Validate(string? name, LuffyOptions options)
     {
@@ -71,6 +71,11 @@ internal sealed class SettingsValidator(DatabaseOptions database, RedisOptions r
                 failures.Add("Production mode needs a Redis server: set Redis:Configuration (e.g. 127.0.0.1:6379).");
             if (string.IsNullOrWhiteSpace(jwt.Value.Key) || System.Text.Encoding.UTF8.GetByteCount(jwt.Value.Key) < 32)
                 failures.Add("Production mode needs Jwt:Key, a secret of at least 32 bytes.");
+            // Never the sandbox by default: anyone can pay any order there.
+            var alipay = configuration.GetSection(Payments.AlipayOptions.Section).Get<Payments.AlipayOptions>() ?? new();
+            if (alipay.UsesEmbeddedSandbox && !alipay.Sandbox)
+                failures.Add("Production mode needs Alipay: set Alipay:Gateway (e.g. https://openapi.alipay.com/gateway.do), Alipay:AppId, "
+                    + "Alipay:AppPrivateKeyPath and Alipay:AlipayPublicKeyPath (or Alipay:Sandbox=true for a trial shop on the built-in sandbox gateway, where anyone can pay any order).");
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

@@ -29,12 +29,13 @@ public sealed partial class AutoCancelJob(IServiceScopeFactory scopes, TimeProvi
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    /// <summary>One pass: returns how many orders this pass cancelled.</summary>
+    /// <summary>One pass: retries the refunds still pending, then cancels; returns how many orders this pass cancelled.</summary>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken = default)
     {
         var deadline = clock.GetUtcNow().UtcDateTime - options.Value.CancelAfter;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<LuffyDbContext>();
+        await scope.ServiceProvider.GetRequiredService<UnappliedPayments>().RetryAsync(options.Value.CancelBatchSize, cancellationToken);
         var due = await db.Orders.AsNoTracking()
             .Where(o => o.OrderStatus == OrderStatus.Unpaid && o.CreatedAt <= deadline)
             .OrderBy(o => o.CreatedAt)

@@ -206,6 +206,9 @@ public sealed partial class CheckoutService(
                 // A concurrent request with the same Idempotency-Key committed first: answer as it did.
                 if (idempotencyKey is not null && await ReplayAsync(userId, idempotencyKey, requestHash) is { } replay)
                     return replay;
+                // The account was deleted while its token was still good: no order for nobody.
+                if (!await db.Users.AnyAsync(u => u.Id == userId))
+                    throw new AccountGoneException();
                 // The order number collided with another order's: try a new one. Anything else is a real failure.
                 if (!await db.Orders.AnyAsync(o => o.OrderNumber == order.OrderNumber))
                     throw;

@@ -1,3 +1,4 @@
+using Luffy.Web.Extensions;
 using Luffy.Web.Payments;
 
 namespace Luffy.Web.Orders;
@@ -7,7 +8,7 @@ public static class OrderActions
 {
     public static IEndpointRouteBuilder MapOrderActions(this IEndpointRouteBuilder app)
     {
-        var web = app.MapGroup("/web/orders").RequireAuthorization().ExcludeFromDescription();
+        var web = app.MapGroup("/web/orders").RequireAuthorization().ExcludeFromDescription().ForStorefront();
         // The checkout form carries a key made when the page was rendered: a double click places one order.
         web.MapPost("/", async (HttpContext http, CheckoutService checkout, PaymentService payments,
             [FromForm] int? coupon, [FromForm] long? credit, [FromForm(Name = "idempotency_key")] string? key) =>

@@ -24,5 +24,11 @@ public sealed class AlipayOptions
     /// <summary>The embedded sandbox divides Alipay's notify retry schedule by this.</summary>
     public double SandboxNotifyScheduleDivisor { get; set; } = 60;
 
+    /// <summary>
+    /// Production mode with the built-in sandbox gateway instead of Alipay (a trial shop): must be asked for explicitly,
+    /// since anyone can pay any order there; a warning says so at every start.
+    /// </summary>
+    public bool Sandbox { get; set; }
+
     public bool UsesEmbeddedSandbox => string.IsNullOrWhiteSpace(Gateway);
 }

@@ -7,14 +7,15 @@ using Microsoft.Extensions.Options;
 
 namespace Luffy.Web.Payments;
 
+/// <summary>What became of a verified payment.</summary>
 public enum FulfilOutcome
 {
+    /// <summary>This call marked the order paid and granted its courses.</summary>
     Fulfilled,
-    AlreadyPaid,
-    UnknownOrder,
-    AmountMismatch,
-    /// <summary>The order was cancelled before the money came: the payment is refunded.</summary>
-    Refunded,
+    /// <summary>The same trade again (a repeated notify, the return racing the notify): nothing to do.</summary>
+    AlreadyApplied,
+    /// <summary>Not applicable to its order (<see cref="PaymentProblem"/>): recorded as a payment exception and refunded.</summary>
+    Unapplied,
 }
 
 public sealed record PayUrlResult(int StatusCode, string Message, string? Url = null);
@@ -26,13 +27,22 @@ public sealed record PaymentResult(string? PayTime, decimal RealPrice, IReadOnly
 /// and the refund of money that arrives for an order already cancelled.
 /// </summary>
 public sealed partial class PaymentService(
-    LuffyDbContext db, AlipayClient alipay, SelfUrl self, PaymentUrls urls, TimeProvider clock,
+    LuffyDbContext db, AlipayClient alipay, SelfUrl self, PaymentUrls urls, TimeProvider clock, UnappliedPayments unapplied,
+    OrderCancellation cancellation, ProxyOptions proxy, IHttpContextAccessor http, PaymentMetrics metrics,
     IOptions<OrderOptions> orderOptions, IOptions<LuffyOptions> luffy, ILogger<PaymentService> logger)
 {
     public static readonly string[] PaidStatuses = ["TRADE_SUCCESS", "TRADE_FINISHED"];
 
-    public string NotifyUrl => urls.Notify ?? self.Value + PaymentUrls.ResultPath;
-    public string ReturnUrl => urls.Return ?? self.Value + PaymentUrls.ResultPage;
+    public string NotifyUrl => urls.Notify ?? PublicBase + PaymentUrls.ResultPath;
+    public string ReturnUrl => urls.Return ?? PublicBase + PaymentUrls.ResultPage;
+
+    /// <summary>
+    /// Where the outside world reaches this app: behind a configured reverse proxy the scheme and host the client used
+    /// (forwarded headers), otherwise the address the server listens on.
+    /// </summary>
+    private string PublicBase => proxy.Enabled && http.HttpContext?.Request is { Host.HasValue: true } request
+        ? $"{request.Scheme}://{request.Host}{request.PathBase}"
+        : self.Value;
 
     /// <summary>
     /// The signed page.pay URL for the caller's own unpaid, unexpired order. <paramref name="couponId"/> (the tutorial's
@@ -60,9 +70,16 @@ public sealed partial class PaymentService(
                 return new(StatusCodes.Status200OK, "优惠后无需支付，课程已开通");
         }
 
-        if (order.PayUrlIssuedAt is null)
-            await db.Orders.Where(o => o.Id == order.Id && o.PayUrlIssuedAt == null)
-                .ExecuteUpdateAsync(o => o.SetProperty(x => x.PayUrlIssuedAt, now));
+        // Freezing the price and issuing the URL are one guarded step: the price is frozen only if it is still the
+        // one read above (a coupon change in between makes this a conflict, never a URL at the old price), and once
+        // frozen no coupon change passes its own guard (pay_url_issued_at IS NULL).
+        if (order.PayUrlIssuedAt is null
+            && await db.Orders.Where(o => o.Id == order.Id && o.OrderStatus == OrderStatus.Unpaid && o.PayUrlIssuedAt == null
+                    && o.RealPrice == order.RealPrice && o.Coupon == order.Coupon)
+                .ExecuteUpdateAsync(o => o.SetProperty(x => x.PayUrlIssuedAt, now)) != 1
+            && !await db.Orders.AnyAsync(o => o.Id == order.Id && o.OrderStatus == OrderStatus.Unpaid && o.PayUrlIssuedAt != null
+                && o.RealPrice == order.RealPrice))
+            return new(StatusCodes.Status409Conflict, "订单已变化，请刷新后重试");
         var url = alipay.PagePayUrl(order.OrderNumber, new Money(order.RealPrice), $"路飞学城：{order.OrderTitle}", deadline, NotifyUrl, ReturnUrl);
         LogPayUrl(logger, order.OrderNumber);
         return new(StatusCodes.Status200OK, "发起支付成功", url);
@@ -115,9 +132,12 @@ public sealed partial class PaymentService(
     }
 
     /// <summary>
-    /// Marks the order paid and grants its courses, exactly once: the update is guarded by <c>status = 0</c> and the
-    /// amount. A payment for an order cancelled meanwhile is refunded through the gateway (status 4).
-    /// <paramref name="fulfilledRecord"/>, when given, is written in the same transaction if this call fulfils the order.
+    /// Applies a verified payment: marks the order paid and grants its courses, exactly once (the update is guarded by
+    /// <c>status = 0</c> and the amount). A payment that cannot be applied — unknown order, another amount, an order
+    /// cancelled or timed out meanwhile, an order already paid by another trade — is recorded and refunded
+    /// (<see cref="UnappliedPayments"/>); an order whose amount did not match is cancelled, its coupon and credits
+    /// given back. <paramref name="fulfilledRecord"/>, when given, is written in the same transaction if this call
+    /// fulfils the order.
     /// </summary>
     public async Task<FulfilOutcome> FulfilAsync(string orderNumber, string tradeNo, DateTime payTime, Money amount, PaymentNotification? fulfilledRecord = null)
     {
@@ -149,75 +169,80 @@ public sealed partial class PaymentService(
 
         // Nothing changed: find out why.
         var order = await db.Orders.AsNoTracking().Where(o => o.OrderNumber == orderNumber)
-            .Select(o => new { o.Id, o.RealPrice, o.OrderStatus }).SingleOrDefaultAsync();
+            .Select(o => new { o.Id, o.RealPrice, o.OrderStatus, o.TradeNo }).SingleOrDefaultAsync();
+        PaymentProblem problem;
         if (order is null)
-            return FulfilOutcome.UnknownOrder;
-        if (order.RealPrice != amount.Fen)
-            return FulfilOutcome.AmountMismatch;
-        if (order.OrderStatus is OrderStatus.Paid)
-            return FulfilOutcome.AlreadyPaid;
-        if (order.OrderStatus is OrderStatus.Refunded)
-            return FulfilOutcome.Refunded;
-        // An order never goes back to unpaid: read after the guarded update, it can only be cancelled or timed out here.
-        if (order.OrderStatus is not (OrderStatus.Cancelled or OrderStatus.TimedOut))
+            problem = PaymentProblem.UnknownOrder;
+        else if (order.OrderStatus is OrderStatus.Paid or OrderStatus.Refunded)
+        {
+            // The trade that paid (or was refunded for) this order, again: a duplicate. Another trade: paid twice.
+            if (order.TradeNo == tradeNo && !string.IsNullOrEmpty(tradeNo))
+                return FulfilOutcome.AlreadyApplied;
+            problem = order.OrderStatus == OrderStatus.Refunded && await db.PaymentExceptions.AnyAsync(p => p.TradeNo == tradeNo)
+                ? PaymentProblem.OrderClosed
+                : PaymentProblem.DoublePayment;
+        }
+        else if (order.OrderStatus is OrderStatus.Cancelled or OrderStatus.TimedOut)
+            problem = PaymentProblem.OrderClosed;
+        else if (order.RealPrice != amount.Fen)
+            problem = PaymentProblem.AmountMismatch;
+        else
+            // An order never goes back to unpaid: read after the guarded update, it can only have changed state.
             throw new InvalidOperationException($"order {orderNumber} is {order.OrderStatus} after its payment was refused");
-        // Cancelled (by the user or the timeout) before the money arrived: give it back.
-        var refund = await alipay.RefundAsync(orderNumber, amount, $"{orderNumber}-R", "订单已取消，退还款项");
-        if (!refund.IsSuccess)
-            throw new AlipayException($"refund of {orderNumber} refused: {refund.SubCode} {refund.SubMsg}");
-        await db.Orders.Where(o => o.Id == order.Id && (o.OrderStatus == OrderStatus.Cancelled || o.OrderStatus == OrderStatus.TimedOut))
-            .ExecuteUpdateAsync(o => o.SetProperty(x => x.OrderStatus, OrderStatus.Refunded).SetProperty(x => x.TradeNo, tradeNo));
-        LogRefunded(logger, orderNumber, tradeNo);
-        return FulfilOutcome.Refunded;
+
+        // The trade of that order can no longer pay it: give the order's coupon and credits back, then the money.
+        if (problem == PaymentProblem.AmountMismatch)
+            await cancellation.CancelAsync(order!.Id, OrderStatus.Cancelled);
+        await unapplied.RecordAndRefundAsync(orderNumber, tradeNo, amount, problem);
+        return FulfilOutcome.Unapplied;
     }
 
-    /// <summary>The asynchronous notification: <c>success</c> once handled (or nothing to do), <c>failure</c> when refused.</summary>
+    /// <summary>
+    /// The asynchronous notification: <c>success</c> once handled (applied, recorded as a payment to refund, or nothing to
+    /// do), <c>failure</c> when refused. Only verified notifies are stored; forged ones are logged and counted.
+    /// </summary>
     public async Task<string> HandleNotifyAsync(IReadOnlyDictionary<string, string?> form, string raw)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var outTradeNo = form.GetValueOrDefault("out_trade_no");
         var status = form.GetValueOrDefault("trade_status");
-        var verified = alipay.IsAuthentic(form);
+        if (!alipay.IsAuthentic(form))
+        {
+            metrics.NotifyRejected();
+            LogForged(logger, outTradeNo is { Length: <= 64 } n ? n : "?");
+            return "failure";
+        }
         var record = new PaymentNotification
         {
-            OutTradeNo = outTradeNo, TradeNo = form.GetValueOrDefault("trade_no"), TradeStatus = status, Verified = verified,
+            OutTradeNo = outTradeNo, TradeNo = form.GetValueOrDefault("trade_no"), TradeStatus = status, Verified = true,
             Outcome = "fulfilled", RawForm = raw.Length > 8000 ? raw[..8000] : raw, ReceivedAt = now,
         };
         string outcome;
         string answer;
-        if (!verified)
-            (outcome, answer) = ("refused: signature or app_id", "failure");
+        // Alipay notifies refunds too: partial ones as TRADE_SUCCESS, full ones as TRADE_CLOSED, each with refund
+        // fields. Never a payment.
+        if (IsRefundNotification(form))
+            (outcome, answer) = ($"refund notification: {form.GetValueOrDefault("refund_fee")} refunded ({status})", "success");
         else if (status == "WAIT_BUYER_PAY")
             (outcome, answer) = ("ignored: WAIT_BUYER_PAY", "success");
         else if (!PaidStatuses.Contains(status))
             (outcome, answer) = ($"ignored: {status}", "success");
-        else if (!AlipayFormats.TryParseAmount(form.GetValueOrDefault("total_amount"), out var amount))
-            (outcome, answer) = ("refused: total_amount", "failure");
+        else if (!AlipayFormats.TryParseAmount(form.GetValueOrDefault("total_amount"), out var amount) || string.IsNullOrEmpty(outTradeNo))
+            (outcome, answer) = ("refused: total_amount or out_trade_no", "failure");
         else
         {
             var payTime = AlipayFormats.TryParseTime(form.GetValueOrDefault("gmt_payment"), out var gmt) ? gmt : now;
-            try
+            // Fulfilled: the record is written with the purchases, in their transaction (one commit, not two).
+            var result = await FulfilAsync(outTradeNo, form.GetValueOrDefault("trade_no") ?? "", payTime, amount, record);
+            if (result == FulfilOutcome.Fulfilled)
             {
-                // Fulfilled: the record is written with the purchases, in their transaction (one commit, not two).
-                var result = await FulfilAsync(outTradeNo ?? "", form.GetValueOrDefault("trade_no") ?? "", payTime, amount, record);
-                if (result == FulfilOutcome.Fulfilled)
-                {
-                    LogNotify(logger, outTradeNo ?? "?", record.Outcome);
-                    return "success";
-                }
-                (outcome, answer) = result switch
-                {
-                    FulfilOutcome.AlreadyPaid => ("duplicate: already paid", "success"),
-                    FulfilOutcome.Refunded => ("refunded: order was cancelled", "success"),
-                    FulfilOutcome.UnknownOrder => ("refused: unknown order", "failure"),
-                    _ => ("refused: amount differs from the order", "failure"),
-                };
+                LogNotify(logger, outTradeNo, record.Outcome);
+                return "success";
             }
-            catch (AlipayException e)
-            {
-                // The refund did not go through: Alipay will notify again and we try again.
-                (outcome, answer) = ($"error: {e.Message}", "failure");
-            }
+            // A payment that could not be applied is recorded (and its refund under way): Alipay may stop notifying.
+            (outcome, answer) = result == FulfilOutcome.AlreadyApplied
+                ? ("duplicate: already applied", "success")
+                : ("not applied: recorded as a payment exception, refunded", "success");
         }
 
         db.ChangeTracker.Clear();
@@ -227,6 +252,11 @@ public sealed partial class PaymentService(
         LogNotify(logger, outTradeNo ?? "?", outcome);
         return answer;
     }
+
+    /// <summary>A refund's notification carries what was refunded: refund_fee, gmt_refund, out_biz_no.</summary>
+    public static bool IsRefundNotification(IReadOnlyDictionary<string, string?> form) =>
+        !string.IsNullOrEmpty(form.GetValueOrDefault("refund_fee")) || !string.IsNullOrEmpty(form.GetValueOrDefault("gmt_refund"))
+        || !string.IsNullOrEmpty(form.GetValueOrDefault("out_biz_no"));
 
     /// <summary>
     /// The browser's return: verified, and when the notification has not come yet the gateway is asked.
@@ -257,8 +287,9 @@ public sealed partial class PaymentService(
     }
 
     /// <summary>
-    /// Before the auto-cancel cancels an order that has a pay URL: asks the gateway. Paid → fulfilled (true: handled);
-    /// unpaid → the trade is closed there (false: go on cancelling). A gateway that cannot be asked throws: try next pass.
+    /// Before the auto-cancel cancels an order that has a pay URL: asks the gateway. Paid → applied (true: handled), or,
+    /// when the payment cannot be applied (another amount), recorded and refunded (false: go on cancelling);
+    /// unpaid → the trade is closed there (false). A gateway that cannot be asked throws: try next pass.
     /// </summary>
     public async Task<bool> ReconcileBeforeCancelAsync(string orderNumber)
     {
@@ -266,7 +297,9 @@ public sealed partial class PaymentService(
         if (query.IsSuccess && PaidStatuses.Contains(query.Get("trade_status")) && AlipayFormats.TryParseAmount(query.Get("total_amount"), out var amount))
         {
             var payTime = AlipayFormats.TryParseTime(query.Get("send_pay_date"), out var t) ? t : clock.GetUtcNow().UtcDateTime;
-            await FulfilAsync(orderNumber, query.Get("trade_no") ?? "", payTime, amount);
+            var outcome = await FulfilAsync(orderNumber, query.Get("trade_no") ?? "", payTime, amount);
+            if (outcome == FulfilOutcome.Unapplied)
+                return false;
             LogReconciled(logger, orderNumber);
             return true;
         }
@@ -286,8 +319,8 @@ public sealed partial class PaymentService(
     [LoggerMessage(Level = LogLevel.Information, Message = "Order {OrderNumber} paid, trade {TradeNo}: courses granted")]
     private static partial void LogFulfilled(ILogger logger, string orderNumber, string tradeNo);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderNumber} was paid after it was cancelled: trade {TradeNo} refunded")]
-    private static partial void LogRefunded(ILogger logger, string orderNumber, string tradeNo);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Notify for order {OrderNumber} refused: signature or app_id does not verify")]
+    private static partial void LogForged(ILogger logger, string orderNumber);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Notify for order {OrderNumber}: {Outcome}")]
     private static partial void LogNotify(ILogger logger, string orderNumber, string outcome);

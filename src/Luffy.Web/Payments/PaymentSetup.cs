@@ -5,12 +5,13 @@ using Microsoft.Extensions.Options;
 
 namespace Luffy.Web.Payments;
 
-public static class PaymentSetup
+public static partial class PaymentSetup
 {
     public static WebApplicationBuilder AddPayments(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
         var options = builder.Configuration.GetSection(AlipayOptions.Section).Get<AlipayOptions>() ?? new();
+        // Production mode without Alipay settings is refused with the other missing settings (SettingsValidator).
         services.AddOptions<AlipayOptions>().BindConfiguration(AlipayOptions.Section)
             .Validate(o => o.UsesEmbeddedSandbox || (!string.IsNullOrWhiteSpace(o.AppPrivateKeyPath) && !string.IsNullOrWhiteSpace(o.AlipayPublicKeyPath)),
                 "Alipay:Gateway is set: Alipay:AppPrivateKeyPath and Alipay:AlipayPublicKeyPath must name the merchant's private key and Alipay's public key (PEM files).")
@@ -43,16 +44,32 @@ public static class PaymentSetup
         services.AddTransient(sp => new AlipayClient(sp.GetRequiredService<AlipayHttp>().Client, sp.GetRequiredService<AlipayMerchant>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(new PaymentUrls(options.NotifyUrl, options.ReturnUrl));
         services.AddScoped<PaymentService>();
+        services.AddScoped<UnappliedPayments>();
+        services.AddSingleton<PaymentMetrics>();
         return builder;
     }
 
+    /// <summary>
+    /// The payments API, and the sandbox gateway (cashier, gateway.do, scripted payments) where it is the payment
+    /// provider: in embedded mode, or in production only with <c>Alipay:Sandbox=true</c>. Production never falls
+    /// back to it: without Alipay settings the start is refused (validation above).
+    /// </summary>
     public static WebApplication MapPayments(this WebApplication app)
     {
-        if (app.Services.GetRequiredService<IOptions<AlipayOptions>>().Value.UsesEmbeddedSandbox)
+        var alipay = app.Services.GetRequiredService<IOptions<AlipayOptions>>().Value;
+        var mode = app.Services.GetRequiredService<IOptions<LuffyOptions>>().Value.Mode;
+        if (alipay.UsesEmbeddedSandbox && (mode == RunMode.Embedded || alipay.Sandbox))
+        {
             app.MapAlipaySandbox(AlipayOptions.SandboxPath);
+            if (mode == RunMode.Production)
+                LogSandboxInProduction(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(PaymentSetup)));
+        }
         app.MapPaymentsApi();
         return app;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alipay:Sandbox=true: payments go to the built-in sandbox gateway, where anyone can pay any order without money. Never for a real shop.")]
+    private static partial void LogSandboxInProduction(ILogger logger);
 }
 
 /// <summary>The HttpClient the Alipay client talks through (from the factory, so handlers are pooled).</summary>

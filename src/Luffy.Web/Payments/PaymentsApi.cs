@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http.Features;
+
 namespace Luffy.Web.Payments;
 
 public sealed record PayUrlResponse(string Message, string? Url);
@@ -37,17 +39,46 @@ public static class PaymentsApi
             : TypedResults.Json(new ApiMessage(message!), statusCode: status);
     }
 
-    /// <summary>Alipay's asynchronous notification (form-encoded, no login): answers the plain text <c>success</c> or <c>failure</c>.</summary>
+    /// <summary>A notify is a few hundred bytes and some 25 fields: anything far larger is not from Alipay.</summary>
+    public const int NotifyMaxBytes = 16 * 1024;
+    public const int NotifyMaxFields = 100;
+
+    /// <summary>
+    /// Alipay's asynchronous notification (form-encoded, no login): answers the plain text <c>success</c> or <c>failure</c>.
+    /// A body over <see cref="NotifyMaxBytes"/> is a 413, one of more than <see cref="NotifyMaxFields"/> fields a 400; neither is read further.
+    /// </summary>
     public static async Task<IResult> Notify(HttpContext http, PaymentService payments)
     {
         if (!http.Request.HasFormContentType)
-            return TypedResults.Text("failure");
-        http.Request.EnableBuffering();
-        string raw;
-        using (var reader = new StreamReader(http.Request.Body, leaveOpen: true))
-            raw = await reader.ReadToEndAsync();
-        http.Request.Body.Position = 0;
-        var form = (await http.Request.ReadFormAsync()).ToDictionary(f => f.Key, f => (string?)f.Value.ToString(), StringComparer.Ordinal);
+            return TypedResults.Text("failure", statusCode: StatusCodes.Status415UnsupportedMediaType);
+        if (http.Request.ContentLength > NotifyMaxBytes)
+            return TooLarge();
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            limit.MaxRequestBodySize = NotifyMaxBytes;
+
+        // Read at most one byte past the limit, whatever the headers say (a chunked body has no length).
+        var buffer = new byte[NotifyMaxBytes + 1];
+        var length = 0;
+        int read;
+        while (length < buffer.Length && (read = await http.Request.Body.ReadAsync(buffer.AsMemory(length))) > 0)
+            length += read;
+        if (length > NotifyMaxBytes)
+            return TooLarge();
+        var raw = System.Text.Encoding.UTF8.GetString(buffer, 0, length);
+
+        Dictionary<string, Microsoft.Extensions.Primitives.StringValues> fields;
+        try
+        {
+            using var reader = new Microsoft.AspNetCore.WebUtilities.FormReader(raw) { ValueCountLimit = NotifyMaxFields };
+            fields = await reader.ReadFormAsync();
+        }
+        catch (InvalidDataException)
+        {
+            return TypedResults.Text("failure", statusCode: StatusCodes.Status400BadRequest);
+        }
+        var form = fields.ToDictionary(f => f.Key, f => (string?)f.Value.ToString(), StringComparer.Ordinal);
         return TypedResults.Text(await payments.HandleNotifyAsync(form, raw));
     }
+
+    private static IResult TooLarge() => TypedResults.Text("failure", statusCode: StatusCodes.Status413PayloadTooLarge);
 }

@@ -609,6 +609,70 @@ namespace Luffy.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("ly_order_detail", (string)null);
                 });
 
+            modelBuilder.Entity("Luffy.Domain.Entities.PaymentException", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("last_error");
+
+                    b.Property<string>("OutTradeNo")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("out_trade_no");
+
+                    b.Property<int>("Problem")
+                        .HasColumnType("integer")
+                        .HasColumnName("problem");
+
+                    b.Property<int>("RefundAttempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("refund_attempts");
+
+                    b.Property<string>("RefundRequestNo")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("refund_request_no");
+
+                    b.Property<DateTime?>("RefundedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("refunded_at");
+
+                    b.Property<string>("TradeNo")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("trade_no");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OutTradeNo");
+
+                    b.HasIndex("RefundedAt");
+
+                    b.HasIndex("TradeNo")
+                        .IsUnique();
+
+                    b.ToTable("ly_payment_exception", (string)null);
+                });
+
             modelBuilder.Entity("Luffy.Domain.Entities.PaymentNotification", b =>
                 {
                     b.Property<long>("Id")
@@ -681,10 +745,20 @@ namespace Luffy.Infrastructure.Data.Migrations.Postgres
                         .HasColumnType("boolean")
                         .HasColumnName("is_admin");
 
+                    b.Property<bool>("IsDisabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_disabled");
+
                     b.Property<string>("Mobile")
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
                         .HasColumnName("mobile");
+
+                    b.Property<string>("NormalizedUsername")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("normalized_username");
 
                     b.Property<string>("PasswordHash")
                         .IsRequired()
@@ -701,6 +775,9 @@ namespace Luffy.Infrastructure.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("Mobile")
+                        .IsUnique();
+
+                    b.HasIndex("NormalizedUsername")
                         .IsUnique();
 
                     b.HasIndex("Username")

@@ -576,6 +576,68 @@ namespace Luffy.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("ly_order_detail", (string)null);
                 });
 
+            modelBuilder.Entity("Luffy.Domain.Entities.PaymentException", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error");
+
+                    b.Property<string>("OutTradeNo")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("out_trade_no");
+
+                    b.Property<int>("Problem")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("problem");
+
+                    b.Property<int>("RefundAttempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("refund_attempts");
+
+                    b.Property<string>("RefundRequestNo")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("refund_request_no");
+
+                    b.Property<DateTime?>("RefundedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("refunded_at");
+
+                    b.Property<string>("TradeNo")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("trade_no");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OutTradeNo");
+
+                    b.HasIndex("RefundedAt");
+
+                    b.HasIndex("TradeNo")
+                        .IsUnique();
+
+                    b.ToTable("ly_payment_exception", (string)null);
+                });
+
             modelBuilder.Entity("Luffy.Domain.Entities.PaymentNotification", b =>
                 {
                     b.Property<long>("Id")
@@ -644,10 +706,20 @@ namespace Luffy.Infrastructure.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("is_admin");
 
+                    b.Property<bool>("IsDisabled")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("is_disabled");
+
                     b.Property<string>("Mobile")
                         .HasMaxLength(16)
                         .HasColumnType("TEXT")
                         .HasColumnName("mobile");
+
+                    b.Property<string>("NormalizedUsername")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("normalized_username");
 
                     b.Property<string>("PasswordHash")
                         .IsRequired()
@@ -664,6 +736,9 @@ namespace Luffy.Infrastructure.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("Mobile")
+                        .IsUnique();
+
+                    b.HasIndex("NormalizedUsername")
                         .IsUnique();
 
                     b.HasIndex("Username")

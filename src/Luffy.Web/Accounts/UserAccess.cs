@@ -1,0 +1,45 @@
+using Luffy.Infrastructure.Redis;
+using Microsoft.Extensions.Caching.Memory;
+using StackExchange.Redis;
+
+namespace Luffy.Web.Accounts;
+
+/// <summary>
+/// Whether a signed-in user (token or cookie) may still act: the account exists and is not disabled. Asked on every
+/// authenticated request, so answers are remembered for <see cref="Lifetime"/>; <see cref="ForgetAsync"/> (called by
+/// whatever disables an account) makes every instance ask the database again at once, through a Redis channel.
+/// </summary>
+public sealed class UserAccess(IServiceScopeFactory scopes, IMemoryCache cache, IConnectionMultiplexer redis, RedisKeys keys) : IHostedService
+{
+    /// <summary>How long an answer is kept: a change made outside the app (SQL) shows within this.</summary>
+    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
+
+    public async ValueTask<bool> IsActiveAsync(int userId)
+    {
+        if (cache.TryGetValue(Key(userId), out bool active))
+            return active;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LuffyDbContext>();
+        active = await db.Users.AnyAsync(u => u.Id == userId && !u.IsDisabled);
+        cache.Set(Key(userId), active, Lifetime);
+        return active;
+    }
+
+    /// <summary>After an account changed (disabled, deleted): every instance asks the database again.</summary>
+    public async Task ForgetAsync(int userId)
+    {
+        cache.Remove(Key(userId));
+        await redis.GetSubscriber().PublishAsync(keys.UserChanges, userId);
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) =>
+        redis.GetSubscriber().SubscribeAsync(keys.UserChanges, (_, id) =>
+        {
+            if (id.TryParse(out int userId))
+                cache.Remove(Key(userId));
+        });
+
+    public Task StopAsync(CancellationToken cancellationToken) => redis.GetSubscriber().UnsubscribeAsync(keys.UserChanges);
+
+    private static (string, int) Key(int userId) => ("user-access", userId);
+}

@@ -1,0 +1,28 @@
+using Microsoft.AspNetCore.Antiforgery;
+
+namespace Luffy.Web.Extensions;
+
+/// <summary>
+/// Marks the storefront's endpoints (pages and form posts): only they take the sign-in cookie, and every form post
+/// among them checks its antiforgery token, also those that carry no field but the token (cancel, pay, sign out).
+/// </summary>
+public static class Storefront
+{
+    private sealed class Marker;
+
+    private static readonly Marker Instance = new();
+
+    public static TBuilder ForStorefront<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(Instance, new RequireAntiforgeryTokenAttribute());
+
+    /// <summary>True when the request was routed to a storefront endpoint.</summary>
+    public static bool Serves(HttpContext context) => context.GetEndpoint()?.Metadata.GetMetadata<Marker>() is not null;
+
+    /// <summary>
+    /// Only a path on this site: no scheme, no host, and nothing a browser would read as one — backslashes and control
+    /// characters (browsers drop tabs and line breaks, so <c>/\t/evil.example</c> becomes <c>//evil.example</c>).
+    /// </summary>
+    public static bool IsLocalUrl(string? url) =>
+        !string.IsNullOrEmpty(url) && url[0] == '/' && (url.Length == 1 || url[1] is not ('/' or '\\'))
+        && !url.Any(c => char.IsControl(c) || c == '\\');
+}
