@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using Microsoft.Extensions.DependencyInjection;
 using Luffy.Web.Tests.Infrastructure;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -38,6 +39,49 @@ public abstract class AccountsTests(LuffyApp app)
         Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
         Assert.Equal("用户名已存在", await again.MessageAsync());
         Assert.Equal(1, await app.WithDbAsync(db => db.Users.CountAsync(u => u.Username == username)));
+    }
+
+    [Fact]
+    public async Task Usernames_are_unique_without_regard_to_case_and_sign_in_in_any_case()
+    {
+        var client = app.Anonymous();
+        var username = "Ab" + app.UniqueName();
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/users/register/", new { username, password = "secret123" })).StatusCode);
+
+        var twin = await client.PostAsJsonAsync("/users/register/", new { username = username.ToUpperInvariant(), password = "secret123" });
+        Assert.Equal(HttpStatusCode.BadRequest, twin.StatusCode);
+        Assert.Equal("用户名已存在", await twin.MessageAsync());
+        var login = await client.PostAsJsonAsync("/users/login/", new { username = username.ToLowerInvariant(), password = "secret123" });
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+        Assert.Equal(username, (await login.JsonAsync()).GetProperty("username").GetString());
+    }
+
+    [Theory]
+    [InlineData("13912345678")]
+    [InlineData("12345")]
+    [InlineData(" {name}")]
+    [InlineData("{name}\t")]
+    [InlineData("a\u0000bc")]
+    public async Task A_username_may_not_be_all_digits_or_carry_spaces_or_control_characters(string username)
+    {
+        var name = username.Replace("{name}", app.UniqueName());
+        var response = await app.Anonymous().PostAsJsonAsync("/users/register/", new { username = name, password = "secret123" });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.False(string.IsNullOrWhiteSpace(await response.MessageAsync()));
+        Assert.False(await app.WithDbAsync(db => db.Users.AnyAsync(u => u.Username == name)));
+    }
+
+    [Fact]
+    public async Task A_mobile_number_keeps_signing_in_its_owner()
+    {
+        var mobile = $"139{Random.Shared.Next(10_000_000, 99_999_999)}";
+        var owner = app.UniqueName();
+        Assert.Equal(HttpStatusCode.Created, (await app.Anonymous().PostAsJsonAsync("/users/register/", new { username = owner, password = "secret123", mobile })).StatusCode);
+        // Nobody can take the owner's number as a name.
+        Assert.Equal(HttpStatusCode.BadRequest, (await app.Anonymous().PostAsJsonAsync("/users/register/", new { username = mobile, password = "other-pass1" })).StatusCode);
+        var login = await app.Anonymous().PostAsJsonAsync("/users/login/", new { username = mobile, password = "secret123" });
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+        Assert.Equal(owner, (await login.JsonAsync()).GetProperty("username").GetString());
     }
 
     [Fact]
@@ -177,5 +221,46 @@ public sealed class LoginThrottleTests(ThrottledApp app) : IClassFixture<Throttl
         for (var i = 0; i < 2; i++)
             Assert.Equal(HttpStatusCode.BadRequest, (await client.PostAsJsonAsync("/users/login/", new { username = app.UniqueName(), password = "whatever1" })).StatusCode);
         Assert.Equal(HttpStatusCode.TooManyRequests, (await client.PostAsJsonAsync("/users/login/", new { username = app.UniqueName(), password = "whatever1" })).StatusCode);
+    }
+}
+
+/// <summary>Only the per-account limit (3) is small: what stops the attempts is the account's count.</summary>
+public sealed class AccountThrottledApp : LuffyApp
+{
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
+        base.Settings().Concat([new("LoginThrottle:PerUsername", "3")]);
+}
+
+public sealed class AccountLimitTests(AccountThrottledApp app) : IClassFixture<AccountThrottledApp>
+{
+    [Fact]
+    public async Task The_account_limit_counts_the_account_whatever_identifier_was_typed()
+    {
+        var mobile = $"137{Random.Shared.Next(10_000_000, 99_999_999)}";
+        var victim = app.UniqueName();
+        await app.Anonymous().PostAsJsonAsync("/users/register/", new { username = victim, password = "secret123", mobile });
+
+        var guesses = new[] { victim, victim.ToUpperInvariant(), mobile };
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(HttpStatusCode.BadRequest, (await app.Anonymous().PostAsJsonAsync("/users/login/", new { username = guesses[i], password = $"guess{i}xxxx" })).StatusCode);
+        var limited = await app.Anonymous().PostAsJsonAsync("/users/login/", new { username = mobile, password = "secret123" });
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_counter_found_without_an_expiry_gets_one_so_nobody_is_locked_out_for_good()
+    {
+        var user = await app.StudentAsync();
+        var redis = app.Services.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>().GetDatabase();
+        var key = app.Services.GetRequiredService<Luffy.Infrastructure.Redis.RedisKeys>().LoginAttempts($"account:{user.Id}");
+        // What the old SET-NX-then-INCR could leave when the key expired between the two: a count with no expiry.
+        await redis.StringSetAsync(key, 1);
+        Assert.Null(await redis.KeyTimeToLiveAsync(key));
+
+        await app.Anonymous().PostAsJsonAsync("/users/login/", new { username = user.Username, password = "secret123" });
+
+        var ttl = await redis.KeyTimeToLiveAsync(key);
+        Assert.NotNull(ttl);
+        Assert.True(ttl <= TimeSpan.FromMinutes(1), ttl.ToString());
     }
 }

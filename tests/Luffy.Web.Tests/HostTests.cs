@@ -216,7 +216,12 @@ public sealed class CheckoutFormTests(SqliteGarnetApp app) : IClassFixture<Sqlit
         }));
         Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
         var course = await app.CourseAsync(50m);
-        Assert.Equal(HttpStatusCode.OK, (await browser.PostAsJsonAsync("/cart/", new { course_id = course.Id })).StatusCode);
+        var coursePage = await browser.GetStringAsync($"/course/{course.Id}");
+        var added = await browser.PostAsync("/web/cart/add", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = Field(coursePage, "__RequestVerificationToken"), ["course_id"] = course.Id.ToString(), ["expire_time"] = "0",
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, added.StatusCode);
 
         var checkout = await browser.GetStringAsync("/order");
         var form = new Dictionary<string, string>

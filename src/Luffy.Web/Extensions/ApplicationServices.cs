@@ -68,7 +68,7 @@ public static class ApplicationServices
                     o.XmlRepository = new Microsoft.AspNetCore.DataProtection.StackExchangeRedis.RedisXmlRepository(
                         () => connection.GetDatabase(), keys.DataProtection));
         services.AddRazorComponents();
-        services.AddAntiforgery();
+        services.AddAntiforgery(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         services.AddOpenApi();
         services.AddLuffyHealthChecks();
         return builder;
@@ -102,6 +102,7 @@ public static class ApplicationServices
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
+        app.UseStorefrontAntiforgery();
 
         app.MapOpenApi();
         app.MapScalarApiReference();

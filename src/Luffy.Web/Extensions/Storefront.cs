@@ -15,6 +15,26 @@ public static class Storefront
     public static TBuilder ForStorefront<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(Instance, new RequireAntiforgeryTokenAttribute());
 
+    /// <summary>
+    /// Refuses a storefront form post whose antiforgery token did not validate. The framework's middleware only records
+    /// the verdict, and only endpoints that bind form fields act on it: a post with nothing but the token (cancel, pay,
+    /// sign out) would otherwise pass without one.
+    /// </summary>
+    public static WebApplication UseStorefrontAntiforgery(this WebApplication app)
+    {
+        app.Use(async (context, next) =>
+        {
+            if (context.Features.Get<Microsoft.AspNetCore.Antiforgery.IAntiforgeryValidationFeature>() is { IsValid: false } && Serves(context))
+            {
+                context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                await context.Response.WriteAsJsonAsync(new Api.ApiMessage("页面已过期，请刷新后重试"));
+                return;
+            }
+            await next(context);
+        });
+        return app;
+    }
+
     /// <summary>True when the request was routed to a storefront endpoint.</summary>
     public static bool Serves(HttpContext context) => context.GetEndpoint()?.Metadata.GetMetadata<Marker>() is not null;
 
