@@ -237,6 +237,25 @@ public abstract class PaymentsTests(LuffyApp app)
     }
 
     [Fact]
+    public async Task Twenty_concurrent_notifies_of_a_payment_to_refund_record_it_once_and_refund_once()
+    {
+        var (user, number) = await OrderAsync(55m);
+        await OpenCashierAsync(user, number);
+        Assert.Equal(HttpStatusCode.OK, (await user.Http.PostAsync($"/orders/{number}/cancel/", null)).StatusCode);
+        await ScriptedPayAsync(number, notify: false);
+        var notification = await NotificationAsync(number);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => PostNotifyAsync(notification)));
+
+        Assert.All(answers, a => Assert.Equal("success", a));
+        var recorded = await app.WithDbAsync(db => db.PaymentExceptions.Where(p => p.OutTradeNo == number).ToListAsync());
+        Assert.Equal(PaymentProblem.OrderClosed, Assert.Single(recorded).Problem);
+        Assert.NotNull(recorded[0].RefundedAt);
+        Assert.Equal("55.00", (await Raw().GetFromJsonAsync<JsonElement>($"/alipay-sandbox/sandbox/trades/{number}")).GetProperty("refunded").GetString());
+        Assert.Equal(OrderStatus.Refunded, await StatusAsync(number));
+    }
+
+    [Fact]
     public async Task An_order_paid_twice_keeps_the_first_payment_and_refunds_the_second()
     {
         var (user, number) = await OrderAsync(40m);
