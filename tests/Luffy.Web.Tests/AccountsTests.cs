@@ -65,10 +65,25 @@ public abstract class AccountsTests(LuffyApp app)
     public async Task A_username_may_not_be_all_digits_or_carry_spaces_or_control_characters(string username)
     {
         var name = username.Replace("{name}", app.UniqueName());
+        var users = await app.WithDbAsync(db => db.Users.CountAsync());
         var response = await app.Anonymous().PostAsJsonAsync("/users/register/", new { username = name, password = "secret123" });
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.False(string.IsNullOrWhiteSpace(await response.MessageAsync()));
-        Assert.False(await app.WithDbAsync(db => db.Users.AnyAsync(u => u.Username == name)));
+        Assert.Equal(users, await app.WithDbAsync(db => db.Users.CountAsync()));
+        // Typed at the login, such a name is a wrong login, not an error (PostgreSQL refuses a NUL in text).
+        var login = await app.Anonymous().PostAsJsonAsync("/users/login/", new { username = name, password = "secret123" });
+        Assert.Equal(HttpStatusCode.BadRequest, login.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/payments/alipay/url/?order_number=a%00b")]
+    [InlineData("/courses/?ordering=%00")]
+    public async Task A_nul_character_in_the_path_or_query_is_a_400(string url)
+    {
+        var student = await app.StudentAsync();
+        var response = await student.Http.GetAsync(url);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.False(string.IsNullOrWhiteSpace(await response.MessageAsync()));
     }
 
     [Fact]

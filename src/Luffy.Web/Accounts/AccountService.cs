@@ -50,6 +50,8 @@ public sealed class AccountService(LuffyDbContext db, IPasswordHasher<User> hash
         if (string.IsNullOrEmpty(username) || string.IsNullOrEmpty(password))
             return (null, "请输入用户名和密码", false);
         var typed = username.Trim();
+        if (typed.Length > 64 || typed.Any(char.IsControl))
+            return (null, "用户名或密码错误", false);
         var normalized = AccountRules.Normalize(typed);
         // Usernames are never all digits, so a mobile number names one account at most.
         var user = AccountRules.IsMobile(typed)

@@ -83,6 +83,7 @@ public static class ApplicationServices
             SuppressDiagnosticsCallback = context => ApiErrors.IsClientError(context.Exception),
         });
         app.UseStatusCodePages(ApiErrors.WriteStatusMessage);
+        app.UseNulGuard();
         if (app.Services.GetRequiredService<IOptions<LuffyOptions>>().Value.SqlCountHeader)
             app.UseSqlCountHeader();
 

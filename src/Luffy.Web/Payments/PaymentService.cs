@@ -182,17 +182,19 @@ public sealed partial class PaymentService(
                 ? PaymentProblem.OrderClosed
                 : PaymentProblem.DoublePayment;
         }
-        else if (order.OrderStatus is OrderStatus.Cancelled or OrderStatus.TimedOut)
-            problem = PaymentProblem.OrderClosed;
+        // The amount first: the same payment is classed the same whether the order was cancelled before it came or
+        // because of it (two passes of the job may race).
         else if (order.RealPrice != amount.Fen)
             problem = PaymentProblem.AmountMismatch;
+        else if (order.OrderStatus is OrderStatus.Cancelled or OrderStatus.TimedOut)
+            problem = PaymentProblem.OrderClosed;
         else
             // An order never goes back to unpaid: read after the guarded update, it can only have changed state.
             throw new InvalidOperationException($"order {orderNumber} is {order.OrderStatus} after its payment was refused");
 
         // The trade of that order can no longer pay it: give the order's coupon and credits back, then the money.
-        if (problem == PaymentProblem.AmountMismatch)
-            await cancellation.CancelAsync(order!.Id, OrderStatus.Cancelled);
+        if (problem == PaymentProblem.AmountMismatch && order!.OrderStatus == OrderStatus.Unpaid)
+            await cancellation.CancelAsync(order.Id, OrderStatus.Cancelled);
         await unapplied.RecordAndRefundAsync(orderNumber, tradeNo, amount, problem);
         return FulfilOutcome.Unapplied;
     }

@@ -84,8 +84,9 @@ public sealed partial class UnappliedPayments(LuffyDbContext db, AlipayClient al
         await using var transaction = await db.Database.BeginTransactionAsync();
         await db.PaymentExceptions.Where(p => p.Id == record.Id && p.RefundedAt == null)
             .ExecuteUpdateAsync(p => p.SetProperty(x => x.RefundedAt, now).SetProperty(x => x.RefundAttempts, x => x.RefundAttempts + 1).SetProperty(x => x.LastError, (string?)null));
-        // The money of a cancelled order is back: the order says so (已退款).
-        if (record.Problem == PaymentProblem.OrderClosed)
+        // The money of an order cancelled (before it came, or because it was not the order's amount) is back: the
+        // order says so (已退款).
+        if (record.Problem is PaymentProblem.OrderClosed or PaymentProblem.AmountMismatch)
             await db.Orders.Where(o => o.OrderNumber == record.OutTradeNo && (o.OrderStatus == OrderStatus.Cancelled || o.OrderStatus == OrderStatus.TimedOut))
                 .ExecuteUpdateAsync(o => o.SetProperty(x => x.OrderStatus, OrderStatus.Refunded).SetProperty(x => x.TradeNo, record.TradeNo));
         await transaction.CommitAsync();
