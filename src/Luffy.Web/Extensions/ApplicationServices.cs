@@ -1,5 +1,7 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Unicode;
 using Luffy.Infrastructure.Cart;
 using Luffy.Infrastructure.Catalog;
 using Luffy.Infrastructure.Redis;
@@ -66,6 +68,8 @@ public static class ApplicationServices
                     o.XmlRepository = new Microsoft.AspNetCore.DataProtection.StackExchangeRedis.RedisXmlRepository(
                         () => connection.GetDatabase(), keys.DataProtection));
         services.AddRazorComponents();
+        // Pages carry Chinese as UTF-8 text rather than a &#x…; entity per character; < > & ' " are still escaped.
+        services.AddSingleton(HtmlEncoder.Create(UnicodeRanges.All));
         services.AddAntiforgery();
         services.AddOpenApi();
         services.AddLuffyHealthChecks();
