@@ -78,6 +78,7 @@ public static class ApplicationServices
 
     public static WebApplication UseApplicationPipeline(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             ExceptionHandler = ApiErrors.HandleException,
