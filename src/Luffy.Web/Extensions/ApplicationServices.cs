@@ -72,6 +72,7 @@ public static class ApplicationServices
         services.AddSingleton(HtmlEncoder.Create(UnicodeRanges.All));
         services.AddAntiforgery();
         services.AddOpenApi();
+        services.AddLuffyCors();
         services.AddLuffyHealthChecks();
         return builder;
     }
@@ -101,6 +102,8 @@ public static class ApplicationServices
         {
             FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(Path.Combine(AppContext.BaseDirectory, "wwwroot")),
         });
+        // Preflights are answered here, before authentication and antiforgery could refuse them.
+        app.UseCors();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
