@@ -14,8 +14,8 @@ public sealed class CorsSettings
 }
 
 /// <summary>
-/// CORS for the configured origins, without credentials: the API takes its token from the <c>Authorization</c>
-/// header only, so a cross-origin page never needs the sign-in cookie. An origin not listed gets no CORS headers.
+/// CORS for the configured origins, without credentials: the token travels in the <c>Authorization</c> header, so the
+/// browser sends no cookie with these calls. An origin not listed gets no CORS headers.
 /// </summary>
 public static class CorsSetup
 {
