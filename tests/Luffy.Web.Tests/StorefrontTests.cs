@@ -209,6 +209,25 @@ public sealed class StorefrontTests(KestrelSqliteApp app) : IClassFixture<Kestre
     }
 
     [Fact]
+    public async Task The_cart_sends_a_changed_validity_or_selection_at_once()
+    {
+        var page = await PageAsync();
+        await RegisterAsync(page);
+        var course = await app.CourseAsync(100m);
+        await OpenAsync(page, $"/course/{course.Id}");
+        await page.ClickAsync("#add-to-cart");
+        await ArrivedAsync(page, "**/my/cart");
+        Assert.Equal("¥100.00", await page.InnerTextAsync("#cart-total"));
+
+        // No button to press: js/site.js submits the field's form on change.
+        await page.SelectOptionAsync("select.expire", "90");
+        await page.WaitForFunctionAsync("() => document.getElementById('cart-total').textContent === '¥70.00'");
+        await page.UncheckAsync("input.select");
+        await page.WaitForFunctionAsync("() => document.getElementById('cart-total').textContent === '¥0.00'");
+        Assert.True(_consoleErrors.Count == 0, string.Join("\n", _consoleErrors));
+    }
+
+    [Fact]
     public async Task Unpaid_orders_can_be_cancelled_and_time_out()
     {
         var page = await PageAsync();
