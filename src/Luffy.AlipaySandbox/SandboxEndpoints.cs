@@ -13,6 +13,27 @@ namespace Luffy.AlipaySandbox;
 /// </summary>
 public static class SandboxEndpoints
 {
+    private const string Style = """
+        body { font-family: sans-serif; background: #f5f5f5; margin: 0; }
+        header { background: #1677ff; color: #fff; padding: 14px 24px; font-size: 18px; }
+        main { max-width: 480px; margin: 32px auto; background: #fff; padding: 24px; border-radius: 8px; }
+        .label { color: #888; margin: 12px 0 2px; font-size: 13px; } .amount { font-size: 28px; color: #ff6a00; margin: 0; }
+        button { width: 100%; padding: 12px; margin-top: 12px; border: 0; border-radius: 4px; font-size: 16px; cursor: pointer; }
+        .pay { background: #1677ff; color: #fff; } .cancel { background: #eee; color: #333; }
+        """;
+
+    /// <summary>The 返回 link of the cancelled-payment page.</summary>
+    private const string BackScript = "document.getElementById(\"back\").addEventListener(\"click\", function (e) { e.preventDefault(); history.back(); });";
+
+    /// <summary>
+    /// The pages' one inline style and one inline script, allowed by hash; nothing else loads, nobody frames the cashier.
+    /// No form-action: paying redirects to the merchant's return URL, on another origin when the sandbox runs alone.
+    /// </summary>
+    private static readonly string ContentSecurityPolicy =
+        $"default-src 'none'; style-src '{Sha256(Style)}'; script-src '{Sha256(BackScript)}'; base-uri 'none'; frame-ancestors 'none'";
+
+    private static string Sha256(string inline) => "sha256-" + Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(inline)));
+
     public static IServiceCollection AddAlipaySandbox(this IServiceCollection services, SandboxOptions options)
     {
         services.TryAddSingleton(TimeProvider.System);
@@ -27,6 +48,15 @@ public static class SandboxEndpoints
     public static IEndpointRouteBuilder MapAlipaySandbox(this IEndpointRouteBuilder app, string prefix = "")
     {
         var sandbox = app.MapGroup(prefix).WithTags("Alipay sandbox").ExcludeFromDescription().DisableAntiforgery();
+        sandbox.AddEndpointFilter(async (context, next) =>
+        {
+            var headers = context.HttpContext.Response.Headers;
+            headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            headers.XContentTypeOptions = "nosniff";
+            headers.XFrameOptions = "DENY";
+            headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
+            return await next(context);
+        });
         sandbox.MapMethods("/gateway.do", ["GET", "POST"], Gateway);
         sandbox.MapPost("/cashier/{outTradeNo}/pay", (string outTradeNo, SandboxTrades trades, NotifySender notify) =>
         {
@@ -38,7 +68,7 @@ public static class SandboxEndpoints
             return Results.Redirect(WithQuery(trade.ReturnUrl!, trades.ReturnParameters(trade)));
         });
         sandbox.MapPost("/cashier/{outTradeNo}/cancel", (string outTradeNo) =>
-            Page("已取消付款", "<p>您已取消付款，订单在支付期限内仍可重新支付。</p><p><a href=\"javascript:history.back()\">返回</a></p>", HttpStatusCode.OK));
+            Page("已取消付款", $"<p>您已取消付款，订单在支付期限内仍可重新支付。</p><p><a href=\"#\" id=\"back\">返回</a></p><script>{BackScript}</script>", HttpStatusCode.OK));
 
         // Scripted payment for tests and benchmarks: ?notify=false pays without sending the notification.
         sandbox.MapPost("/sandbox/trades/{outTradeNo}/pay", (string outTradeNo, bool? notify, SandboxTrades trades, NotifySender sender) =>
@@ -200,14 +230,7 @@ public static class SandboxEndpoints
         <!DOCTYPE html>
         <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
         <title>{{Html(title)}}</title>
-        <style>
-          body { font-family: sans-serif; background: #f5f5f5; margin: 0; }
-          header { background: #1677ff; color: #fff; padding: 14px 24px; font-size: 18px; }
-          main { max-width: 480px; margin: 32px auto; background: #fff; padding: 24px; border-radius: 8px; }
-          .label { color: #888; margin: 12px 0 2px; font-size: 13px; } .amount { font-size: 28px; color: #ff6a00; margin: 0; }
-          button { width: 100%; padding: 12px; margin-top: 12px; border: 0; border-radius: 4px; font-size: 16px; cursor: pointer; }
-          .pay { background: #1677ff; color: #fff; } .cancel { background: #eee; color: #333; }
-        </style></head>
+        <style>{{Style}}</style></head>
         <body><header>支付宝 · 沙箱环境</header><main><h2>{{Html(title)}}</h2>{{body}}</main></body></html>
         """, "text/html; charset=utf-8", Encoding.UTF8, (int)status);
 

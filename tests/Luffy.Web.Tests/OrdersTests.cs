@@ -445,6 +445,19 @@ public abstract class OrdersTests(LuffyApp app)
     }
 
     [Fact]
+    public async Task Coupon_list_gives_the_type_as_coupon_type_and_as_type()
+    {
+        var user = await app.StudentAsync();
+        var discount = await app.CouponAsync(user.Id, "*0.8");
+        var reduction = await app.CouponAsync(user.Id, "-10");
+
+        var list = await user.Http.GetFromJsonAsync<JsonElement>("/coupon/list/");
+        var types = list.EnumerateArray().ToDictionary(c => c.GetProperty("id").GetInt32(), c => c.GetProperty("coupon"));
+        Assert.Equal((0, 0), (types[discount].GetProperty("coupon_type").GetInt32(), types[discount].GetProperty("type").GetInt32()));
+        Assert.Equal((1, 1), (types[reduction].GetProperty("coupon_type").GetInt32(), types[reduction].GetProperty("type").GetInt32()));
+    }
+
+    [Fact]
     public async Task Credit_statement_shows_balance_rate_and_history()
     {
         var user = await app.StudentAsync(credit: 100);

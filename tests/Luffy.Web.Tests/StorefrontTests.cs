@@ -49,6 +49,10 @@ public sealed class StorefrontTests(KestrelSqliteApp app) : IClassFixture<Kestre
             ViewportSize = new ViewportSize { Width = width, Height = height },
             Locale = "zh-CN",
         });
+        // The browser reports a refused script, style or frame as a console error too; this names the directive.
+        await context.AddInitScriptAsync("""
+            document.addEventListener("securitypolicyviolation", e => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
+            """);
         var page = await context.NewPageAsync();
         page.Console += (_, message) => { if (message.Type == "error") _consoleErrors.Add($"{message.Text} {message.Location}"); };
         page.PageError += (_, error) => _consoleErrors.Add(error);
@@ -144,6 +148,8 @@ public sealed class StorefrontTests(KestrelSqliteApp app) : IClassFixture<Kestre
         await ShotAsync(page, "02-courses");
         await OpenAsync(page, $"/course/{forever.Id}");
         Assert.Equal("限时折扣", await page.InnerTextAsync("#discount"));
+        // js/site.js ticks the countdown down to the second (the server writes days and hours).
+        await page.WaitForFunctionAsync("() => document.getElementById('countdown').textContent.includes('秒')");
         await ShotAsync(page, "03-course-detail");
         await page.ClickAsync("#add-to-cart");
         await ArrivedAsync(page, "**/my/cart");
@@ -203,11 +209,35 @@ public sealed class StorefrontTests(KestrelSqliteApp app) : IClassFixture<Kestre
     }
 
     [Fact]
+    public async Task The_cart_sends_a_changed_validity_or_selection_at_once()
+    {
+        var page = await PageAsync();
+        await RegisterAsync(page);
+        var course = await app.CourseAsync(100m);
+        await OpenAsync(page, $"/course/{course.Id}");
+        await page.ClickAsync("#add-to-cart");
+        await ArrivedAsync(page, "**/my/cart");
+        Assert.Equal("¥100.00", await page.InnerTextAsync("#cart-total"));
+
+        // No button to press: js/site.js submits the field's form on change.
+        await page.SelectOptionAsync("select.expire", "90");
+        await page.WaitForFunctionAsync("() => document.getElementById('cart-total').textContent === '¥70.00'");
+        await page.UncheckAsync("input.select");
+        await page.WaitForFunctionAsync("() => document.getElementById('cart-total').textContent === '¥0.00'");
+        Assert.True(_consoleErrors.Count == 0, string.Join("\n", _consoleErrors));
+    }
+
+    [Fact]
     public async Task Unpaid_orders_can_be_cancelled_and_time_out()
     {
         var page = await PageAsync();
         await RegisterAsync(page);
         var cancelled = await PlaceOrderAsync(page, await app.CourseAsync(30m));
+        // The cashier's 取消 and its 返回 (the sandbox's one inline script, allowed by its hash).
+        await page.ClickAsync("#cancel");
+        await ArrivedAsync(page, "**/cancel");
+        await page.ClickAsync("#back");
+        await ArrivedAsync(page, "**/gateway.do**");
         var timedOut = await PlaceOrderAsync(page, await app.CourseAsync(40m));
 
         await OpenAsync(page, "/my/orders");

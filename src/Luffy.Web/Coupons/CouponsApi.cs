@@ -2,7 +2,11 @@ using Luffy.Domain.Coupons;
 
 namespace Luffy.Web.Coupons;
 
-public sealed record CouponInfo(string Name, int CouponType, int Timer, decimal Condition, string Sale);
+public sealed record CouponInfo(string Name, int CouponType, int Timer, decimal Condition, string Sale)
+{
+    /// <summary><c>coupon_type</c> again: the tutorial's checkout template reads <c>coupon.type</c>.</summary>
+    public int Type => CouponType;
+}
 
 public sealed record UserCouponDto(int Id, DateTime StartTime, DateTime EndTime, CouponInfo Coupon);
 

@@ -1,5 +1,7 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Unicode;
 using Luffy.Infrastructure.Cart;
 using Luffy.Infrastructure.Catalog;
 using Luffy.Infrastructure.Redis;
@@ -68,8 +70,11 @@ public static class ApplicationServices
                     o.XmlRepository = new Microsoft.AspNetCore.DataProtection.StackExchangeRedis.RedisXmlRepository(
                         () => connection.GetDatabase(), keys.DataProtection));
         services.AddRazorComponents();
+        // Pages carry Chinese as UTF-8 text rather than a &#x…; entity per character; < > & ' " are still escaped.
+        services.AddSingleton(HtmlEncoder.Create(UnicodeRanges.All));
         services.AddAntiforgery(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         services.AddOpenApi();
+        services.AddLuffyCors();
         services.AddLuffyHealthChecks();
         return builder;
     }
@@ -77,6 +82,7 @@ public static class ApplicationServices
     public static WebApplication UseApplicationPipeline(this WebApplication app)
     {
         app.UseProxies();
+        app.UseSecurityHeaders();
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             ExceptionHandler = ApiErrors.HandleException,
@@ -100,6 +106,8 @@ public static class ApplicationServices
         {
             FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(Path.Combine(AppContext.BaseDirectory, "wwwroot")),
         });
+        // Preflights are answered here, before authentication and antiforgery could refuse them.
+        app.UseCors();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
