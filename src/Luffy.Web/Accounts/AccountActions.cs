@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 
@@ -25,7 +26,7 @@ public static class AccountActions
         if (user is null)
             return Results.Redirect($"/user/login?error={Uri.EscapeDataString(error!)}&username={Uri.EscapeDataString(username ?? "")}&ReturnUrl={Uri.EscapeDataString(returnUrl ?? "")}");
         await SignInAsync(http, user);
-        return Results.Redirect(IsLocal(returnUrl) ? returnUrl! : "/course");
+        return Results.Redirect(IsLocal(returnUrl) ? returnUrl : "/course");
     }
 
     private static async Task<IResult> Register(HttpContext http, AccountService accounts,
@@ -41,6 +42,11 @@ public static class AccountActions
     private static Task SignInAsync(HttpContext http, User user) =>
         http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, AccountService.Principal(user, CookieAuthenticationDefaults.AuthenticationScheme));
 
-    /// <summary>Only local paths: no open redirect through the login form.</summary>
-    private static bool IsLocal(string? url) => !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal);
+    /// <summary>
+    /// Only local paths (no open redirect through the login form), in printable ASCII as a Location header must be:
+    /// a CR, LF or other character there would make the redirect throw.
+    /// </summary>
+    public static bool IsLocal([NotNullWhen(true)] string? url) =>
+        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal)
+        && url.All(c => c is > ' ' and < (char)0x7F);
 }

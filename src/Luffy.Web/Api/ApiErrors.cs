@@ -37,13 +37,7 @@ public static class ApiErrors
             && status.HttpContext.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.Ordinal))
         {
             // A person asked for a page that does not exist.
-            response.ContentType = "text/html; charset=utf-8";
-            await response.WriteAsync("""
-                <!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-                <title>页面不存在 - 路飞学城</title><link rel="stylesheet" href="/css/site.css"></head>
-                <body><header class="top"><nav class="bar"><a class="logo" href="/course">路飞学城</a><a href="/course">课程</a></nav></header>
-                <main class="page"><div class="empty"><h2>页面不存在</h2><p>您要找的页面不存在或已被移除。</p><a class="btn" href="/course">去看看课程</a></div></main></body></html>
-                """);
+            await WritePageAsync(response, StatusCodes.Status404NotFound, "页面不存在", "您要找的页面不存在或已被移除。");
             return;
         }
         var message = response.StatusCode switch
@@ -57,6 +51,20 @@ public static class ApiErrors
         };
         if (message is not null)
             await response.WriteAsJsonAsync(new { message });
+    }
+
+    /// <summary>A storefront page that only says what went wrong, with the way back to the courses.</summary>
+    public static async Task WritePageAsync(HttpResponse response, int statusCode, string title, string text)
+    {
+        response.StatusCode = statusCode;
+        response.ContentType = "text/html; charset=utf-8";
+        var (t, p) = (System.Net.WebUtility.HtmlEncode(title), System.Net.WebUtility.HtmlEncode(text));
+        await response.WriteAsync($"""
+            <!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>{t} - 路飞学城</title><link rel="stylesheet" href="/css/site.css"></head>
+            <body><header class="top"><nav class="bar"><a class="logo" href="/course">路飞学城</a><a href="/course">课程</a></nav></header>
+            <main class="page"><div class="empty"><h2>{t}</h2><p>{p}</p><a class="btn" href="/course">去看看课程</a></div></main></body></html>
+            """);
     }
 
     private static string DescribeBadRequest(BadHttpRequestException bad)

@@ -99,6 +99,7 @@ public static class ApplicationServices
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
+        app.UseStorefrontQueryCheck();
 
         app.MapOpenApi();
         app.MapScalarApiReference();
