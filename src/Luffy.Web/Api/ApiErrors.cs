@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Luffy.Web.Api;
 
@@ -12,29 +13,37 @@ public static class ApiErrors
     public static BadRequest<ApiMessage> BadRequest(string message) => TypedResults.BadRequest(new ApiMessage(message));
     public static NotFound<ApiMessage> NotFound(string message) => TypedResults.NotFound(new ApiMessage(message));
 
-    /// <summary>Bad input, answered with 400: not worth an error in the log.</summary>
+    /// <summary>Bad input, answered with a 4xx: not worth an error in the log.</summary>
     public static bool IsClientError(Exception exception) => exception is BadHttpRequestException or DomainValidationException;
 
-    /// <summary>Turns unreadable requests and refused domain values into 400 with a message; anything else is a 500.</summary>
+    /// <summary>
+    /// Turns unreadable requests and refused domain values into a 4xx with a message (413 for a body over the limit,
+    /// 400 otherwise), as a page for a browser's form post; anything else is a 500.
+    /// </summary>
     public static async Task HandleException(HttpContext context)
     {
         var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
         var (status, message) = error switch
         {
-            BadHttpRequestException bad => (bad.StatusCode, DescribeBadRequest(bad)),
+            BadHttpRequestException bad => DescribeBadRequest(context, bad),
             DomainValidationException domain => (StatusCodes.Status400BadRequest, domain.Message),
             _ => (StatusCodes.Status500InternalServerError, "服务器内部错误，请稍后再试"),
         };
-        context.Response.StatusCode = status;
-        await context.Response.WriteAsJsonAsync(new { message });
+        if (status < StatusCodes.Status500InternalServerError && WantsPage(context.Request))
+            await WritePageAsync(context.Response, status, "请求不正确", message);
+        else
+        {
+            context.Response.StatusCode = status;
+            await context.Response.WriteAsJsonAsync(new { message });
+        }
     }
 
-    /// <summary>Gives a sentence to error statuses that have no body (401 from the JWT handler, 404 of routing …).</summary>
+    /// <summary>Gives a sentence to error statuses that have no body (401 from the JWT handler, 404 of routing, 413 and 415 of body binding …).</summary>
     public static async Task WriteStatusMessage(StatusCodeContext status)
     {
-        var response = status.HttpContext.Response;
-        if (response.StatusCode == StatusCodes.Status404NotFound
-            && status.HttpContext.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.Ordinal))
+        var context = status.HttpContext;
+        var response = context.Response;
+        if (response.StatusCode == StatusCodes.Status404NotFound && WantsPage(context.Request))
         {
             // A person asked for a page that does not exist.
             await WritePageAsync(response, StatusCodes.Status404NotFound, "页面不存在", "您要找的页面不存在或已被移除。");
@@ -46,6 +55,8 @@ public static class ApiErrors
             StatusCodes.Status403Forbidden => "没有权限",
             StatusCodes.Status404NotFound => "资源不存在",
             StatusCodes.Status405MethodNotAllowed => "不支持的请求方法",
+            StatusCodes.Status413PayloadTooLarge => TooLarge(context),
+            StatusCodes.Status415UnsupportedMediaType => "不支持的请求体类型：接口的请求体应为 JSON（Content-Type: application/json）",
             StatusCodes.Status429TooManyRequests => "请求过于频繁，请稍后再试",
             _ => null,
         };
@@ -67,17 +78,28 @@ public static class ApiErrors
             """);
     }
 
-    private static string DescribeBadRequest(BadHttpRequestException bad)
+    /// <summary>A browser's page or form post, which is answered with a page rather than JSON.</summary>
+    private static bool WantsPage(HttpRequest request) => request.Headers.Accept.ToString().Contains("text/html", StringComparison.Ordinal);
+
+    private static string TooLarge(HttpContext context) =>
+        context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize is { } limit
+            ? $"请求体过大，最多 {limit / 1024} KB"
+            : "请求体过大";
+
+    private static (int Status, string Message) DescribeBadRequest(HttpContext context, BadHttpRequestException bad)
     {
         for (Exception? inner = bad; inner is not null; inner = inner.InnerException)
         {
+            // Form binding wraps the server's 413 in a 400 of its own.
+            if (inner is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
+                return (StatusCodes.Status413PayloadTooLarge, TooLarge(context));
             if (inner is JsonException json)
             {
                 var field = json.Path is { Length: > 2 } path ? path.TrimStart('$', '.') : null;
-                return field is null ? "请求体不是有效的 JSON" : $"参数 {field} 的格式不正确";
+                return (bad.StatusCode, field is null ? "请求体不是有效的 JSON" : $"参数 {field} 的格式不正确");
             }
         }
-        return bad.Message.Contains("body", StringComparison.OrdinalIgnoreCase) ? "缺少请求体或格式不正确" : "请求参数不正确";
+        return (bad.StatusCode, bad.Message.Contains("body", StringComparison.OrdinalIgnoreCase) ? "缺少请求体或格式不正确" : "请求参数不正确");
     }
 }
 

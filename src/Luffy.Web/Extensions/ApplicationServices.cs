@@ -53,6 +53,7 @@ public static class ApplicationServices
         });
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails();
+        builder.AddRequestLimits();
 
         builder.AddAccounts();
         // The keys behind the sign-in cookie and the antiforgery tokens: in the data directory in embedded mode,
