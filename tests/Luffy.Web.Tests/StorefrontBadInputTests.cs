@@ -110,4 +110,24 @@ public sealed class StorefrontBadInputTests(SqliteGarnetApp app) : IClassFixture
         Assert.DoesNotContain("login-error", page);
         Assert.Equal("/my/orders?page=2", Field(page, "return_url"));
     }
+
+    [Fact]
+    public async Task A_storefront_form_with_a_value_that_is_not_a_number_is_a_400_page()
+    {
+        var browser = await SignedInAsync();
+        var cart = await browser.GetStringAsync("/my/cart");
+        var request = new HttpRequestMessage(HttpMethod.Post, "/web/cart/add")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["__RequestVerificationToken"] = Field(cart, "__RequestVerificationToken"), ["course_id"] = "abc",
+            }),
+        };
+        request.Headers.Accept.ParseAdd("text/html");
+        var response = await browser.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("请求参数不正确", await response.Content.ReadAsStringAsync());
+    }
 }

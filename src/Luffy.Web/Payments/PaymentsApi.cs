@@ -47,7 +47,17 @@ public static class PaymentsApi
         using (var reader = new StreamReader(http.Request.Body, leaveOpen: true))
             raw = await reader.ReadToEndAsync();
         http.Request.Body.Position = 0;
-        var form = (await http.Request.ReadFormAsync()).ToDictionary(f => f.Key, f => (string?)f.Value.ToString(), StringComparer.Ordinal);
+        IFormCollection read;
+        try
+        {
+            read = await http.Request.ReadFormAsync();
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException and not BadHttpRequestException)
+        {
+            // A form that cannot be read (broken multipart, over FormOptions' limits) is not a notify: nothing changes.
+            return TypedResults.Text("failure");
+        }
+        var form = read.ToDictionary(f => f.Key, f => (string?)f.Value.ToString(), StringComparer.Ordinal);
         return TypedResults.Text(await payments.HandleNotifyAsync(form, raw));
     }
 }
