@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Reflection;
 using Microsoft.AspNetCore.Components;
@@ -26,12 +25,16 @@ public static class StorefrontQueries
 
     public static WebApplication UseStorefrontQueryCheck(this WebApplication app)
     {
-        var declared = new ConcurrentDictionary<Type, QueryParameter[]>();
+        // Read once at start: a page binding a type without a parser stops the start, naming it.
+        var declared = typeof(Program).Assembly.GetTypes()
+            .Where(t => typeof(IComponent).IsAssignableFrom(t) && t.IsDefined(typeof(Microsoft.AspNetCore.Components.RouteAttribute)))
+            .ToDictionary(t => t, QueryParametersOf);
         app.Use(async (context, next) =>
         {
-            if (context.GetEndpoint()?.Metadata.GetMetadata<ComponentTypeMetadata>() is { } page)
+            if (context.GetEndpoint()?.Metadata.GetMetadata<ComponentTypeMetadata>() is { } page
+                && declared.GetValueOrDefault(page.Type) is { } parameters)
             {
-                foreach (var parameter in declared.GetOrAdd(page.Type, QueryParametersOf))
+                foreach (var parameter in parameters)
                 {
                     var values = context.Request.Query[parameter.Name];
                     if (values.Any(v => !(string.IsNullOrEmpty(v) ? parameter.EmptyIsNull : parameter.Parses(v))))
