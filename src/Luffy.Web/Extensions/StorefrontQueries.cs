@@ -12,7 +12,7 @@ namespace Luffy.Web.Extensions;
 /// </summary>
 public static class StorefrontQueries
 {
-    private sealed record QueryParameter(string Name, Func<string, bool> Parses, bool EmptyIsNull);
+    private sealed record QueryParameter(string Name, Func<string, bool> Parses, bool AcceptsEmpty);
 
     /// <summary>The parsers of the value types our pages bind from the query, as Blazor parses them.</summary>
     private static readonly Dictionary<Type, Func<string, bool>> Parsers = new()
@@ -20,7 +20,6 @@ public static class StorefrontQueries
         [typeof(string)] = _ => true,
         [typeof(int)] = s => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out _),
         [typeof(long)] = s => long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out _),
-        [typeof(bool)] = s => bool.TryParse(s, out _),
     };
 
     public static WebApplication UseStorefrontQueryCheck(this WebApplication app)
@@ -37,7 +36,7 @@ public static class StorefrontQueries
                 foreach (var parameter in parameters)
                 {
                     var values = context.Request.Query[parameter.Name];
-                    if (values.Any(v => !(string.IsNullOrEmpty(v) ? parameter.EmptyIsNull : parameter.Parses(v))))
+                    if (values.Any(v => !(string.IsNullOrEmpty(v) ? parameter.AcceptsEmpty : parameter.Parses(v))))
                     {
                         await ApiErrors.WritePageAsync(context.Response, StatusCodes.Status400BadRequest,
                             "链接参数不正确", $"链接中的参数 {parameter.Name} 不正确，请返回重试。");
