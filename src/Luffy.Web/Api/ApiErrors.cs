@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Luffy.Web.Api;
 
@@ -15,39 +16,41 @@ public static class ApiErrors
     public static BadRequest<ApiMessage> BadRequest(string message) => TypedResults.BadRequest(new ApiMessage(message));
     public static NotFound<ApiMessage> NotFound(string message) => TypedResults.NotFound(new ApiMessage(message));
 
-    /// <summary>Bad input, answered with 400: not worth an error in the log.</summary>
+    /// <summary>Bad input, answered with a 4xx: not worth an error in the log.</summary>
     public static bool IsClientError(Exception exception) => exception is BadHttpRequestException or DomainValidationException or AccountGoneException;
 
-    /// <summary>Turns unreadable requests and refused domain values into 400 with a message; anything else is a 500.</summary>
+    /// <summary>
+    /// Turns unreadable requests and refused domain values into a 4xx with a message (413 for a body over the limit,
+    /// 400 otherwise), as a page for a browser's form post; anything else is a 500.
+    /// </summary>
     public static async Task HandleException(HttpContext context)
     {
         var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
         var (status, message) = error switch
         {
-            BadHttpRequestException bad => (bad.StatusCode, DescribeBadRequest(bad)),
+            BadHttpRequestException bad => DescribeBadRequest(context, bad),
             DomainValidationException domain => (StatusCodes.Status400BadRequest, domain.Message),
             AccountGoneException => (StatusCodes.Status401Unauthorized, "请先登录，或登录已过期"),
             _ => (StatusCodes.Status500InternalServerError, "服务器内部错误，请稍后再试"),
         };
-        context.Response.StatusCode = status;
-        await context.Response.WriteAsJsonAsync(new { message });
+        if (status < StatusCodes.Status500InternalServerError && WantsPage(context.Request))
+            await WritePageAsync(context.Response, status, "请求不正确", message);
+        else
+        {
+            context.Response.StatusCode = status;
+            await context.Response.WriteAsJsonAsync(new { message });
+        }
     }
 
-    /// <summary>Gives a sentence to error statuses that have no body (401 from the JWT handler, 404 of routing …).</summary>
+    /// <summary>Gives a sentence to error statuses that have no body (401 from the JWT handler, 404 of routing, 413 and 415 of body binding …).</summary>
     public static async Task WriteStatusMessage(StatusCodeContext status)
     {
-        var response = status.HttpContext.Response;
-        if (response.StatusCode == StatusCodes.Status404NotFound
-            && status.HttpContext.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.Ordinal))
+        var context = status.HttpContext;
+        var response = context.Response;
+        if (response.StatusCode == StatusCodes.Status404NotFound && WantsPage(context.Request))
         {
             // A person asked for a page that does not exist.
-            response.ContentType = "text/html; charset=utf-8";
-            await response.WriteAsync("""
-                <!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-                <title>页面不存在 - 路飞学城</title><link rel="stylesheet" href="/css/site.css"></head>
-                <body><header class="top"><nav class="bar"><a class="logo" href="/course">路飞学城</a><a href="/course">课程</a></nav></header>
-                <main class="page"><div class="empty"><h2>页面不存在</h2><p>您要找的页面不存在或已被移除。</p><a class="btn" href="/course">去看看课程</a></div></main></body></html>
-                """);
+            await WritePageAsync(response, StatusCodes.Status404NotFound, "页面不存在", "您要找的页面不存在或已被移除。");
             return;
         }
         var message = response.StatusCode switch
@@ -56,6 +59,8 @@ public static class ApiErrors
             StatusCodes.Status403Forbidden => "没有权限",
             StatusCodes.Status404NotFound => "资源不存在",
             StatusCodes.Status405MethodNotAllowed => "不支持的请求方法",
+            StatusCodes.Status413PayloadTooLarge => TooLarge(context),
+            StatusCodes.Status415UnsupportedMediaType => "不支持的请求体类型：接口的请求体应为 JSON（Content-Type: application/json）",
             StatusCodes.Status429TooManyRequests => "请求过于频繁，请稍后再试",
             _ => null,
         };
@@ -63,17 +68,42 @@ public static class ApiErrors
             await response.WriteAsJsonAsync(new { message });
     }
 
-    private static string DescribeBadRequest(BadHttpRequestException bad)
+    /// <summary>A storefront page that only says what went wrong, with the way back to the courses.</summary>
+    public static async Task WritePageAsync(HttpResponse response, int statusCode, string title, string text)
+    {
+        response.StatusCode = statusCode;
+        response.ContentType = "text/html; charset=utf-8";
+        var (t, p) = (System.Net.WebUtility.HtmlEncode(title), System.Net.WebUtility.HtmlEncode(text));
+        await response.WriteAsync($"""
+            <!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>{t} - 路飞学城</title><link rel="stylesheet" href="/css/site.css"></head>
+            <body><header class="top"><nav class="bar"><a class="logo" href="/course">路飞学城</a><a href="/course">课程</a></nav></header>
+            <main class="page"><div class="empty"><h2>{t}</h2><p>{p}</p><a class="btn" href="/course">去看看课程</a></div></main></body></html>
+            """);
+    }
+
+    /// <summary>A browser's page or form post, which is answered with a page rather than JSON.</summary>
+    private static bool WantsPage(HttpRequest request) => request.Headers.Accept.ToString().Contains("text/html", StringComparison.Ordinal);
+
+    private static string TooLarge(HttpContext context) =>
+        context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize is { } limit
+            ? $"请求体过大，最多 {limit / 1024} KB"
+            : "请求体过大";
+
+    private static (int Status, string Message) DescribeBadRequest(HttpContext context, BadHttpRequestException bad)
     {
         for (Exception? inner = bad; inner is not null; inner = inner.InnerException)
         {
+            // Form binding wraps the server's 413 in a 400 of its own.
+            if (inner is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
+                return (StatusCodes.Status413PayloadTooLarge, TooLarge(context));
             if (inner is JsonException json)
             {
                 var field = json.Path is { Length: > 2 } path ? path.TrimStart('$', '.') : null;
-                return field is null ? "请求体不是有效的 JSON" : $"参数 {field} 的格式不正确";
+                return (bad.StatusCode, field is null ? "请求体不是有效的 JSON" : $"参数 {field} 的格式不正确");
             }
         }
-        return bad.Message.Contains("body", StringComparison.OrdinalIgnoreCase) ? "缺少请求体或格式不正确" : "请求参数不正确";
+        return (bad.StatusCode, bad.Message.Contains("body", StringComparison.OrdinalIgnoreCase) ? "缺少请求体或格式不正确" : "请求参数不正确");
     }
 }
 

@@ -115,8 +115,18 @@ public static class CartApi
     {
         var courseId = queryCourseId;
         if (courseId is null && http.Request.HasJsonContentType())
-            courseId = (await http.Request.ReadFromJsonAsync<RemoveRequest>(http.RequestServices
-                .GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions))?.CourseId;
+        {
+            try
+            {
+                courseId = (await http.Request.ReadFromJsonAsync<RemoveRequest>(http.RequestServices
+                    .GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions))?.CourseId;
+            }
+            catch (System.Text.Json.JsonException json)
+            {
+                // As body binding reports it: a 400 naming the field (ApiErrors).
+                throw new BadHttpRequestException("Failed to read the JSON request body.", StatusCodes.Status400BadRequest, json);
+            }
+        }
         if (courseId is not { } id)
             return ApiErrors.BadRequest("缺少参数 course_id");
         if (!await s.Cart.RemoveAsync(http.User.UserId(), id))

@@ -41,10 +41,9 @@ public sealed class CatalogQueries(LuffyDbContext db, TimeProvider clock)
     /// <summary>Courses on sale, paged, filtered by category, ordered by id, price or popularity (students).</summary>
     public async Task<(PagedList<CourseListItem>? Page, string? Error)> ListAsync(int? page, int? size, int? category, string? ordering, Func<string, string> image)
     {
-        var pageNumber = page ?? 1;
-        var pageSize = size ?? CatalogApi.DefaultPageSize;
-        if (pageNumber < 1 || pageSize is < 1 or > CatalogApi.MaxPageSize)
-            return (null, $"page 应从 1 开始，size 应在 1 到 {CatalogApi.MaxPageSize} 之间");
+        var (paging, pagingError) = ListPage.From(page, size, CatalogApi.DefaultPageSize, CatalogApi.MaxPageSize);
+        if (pagingError is not null)
+            return (null, pagingError);
 
         var query = db.Courses.AsNoTracking().Where(c => c.IsOnSale);
         if (category is { } categoryId)
@@ -64,7 +63,7 @@ public sealed class CatalogQueries(LuffyDbContext db, TimeProvider clock)
 
         var now = clock.GetUtcNow().UtcDateTime;
         var count = await query.CountAsync();
-        var rows = await ordered.Skip((pageNumber - 1) * pageSize).Take(pageSize)
+        var rows = await ordered.Skip(paging.Offset).Take(paging.Size)
             .Select(c => new
             {
                 c.Id, c.Name, c.CourseImg, c.Brief, c.Teacher, c.Students, c.Price,
@@ -84,7 +83,7 @@ public sealed class CatalogQueries(LuffyDbContext db, TimeProvider clock)
             return new CourseListItem(r.Id, r.Name, image(r.CourseImg), r.Brief, r.Teacher, r.Category, r.Students,
                 quote.Price.Yuan, quote.RealPrice.Yuan, active?.DiscountName ?? CoursePricing.NoDiscountName, active?.SecondsLeft(now) ?? 0);
         }).ToList();
-        return (new PagedList<CourseListItem>(count, pageNumber, pageSize, items), null);
+        return (new PagedList<CourseListItem>(count, paging.Number, paging.Size, items), null);
     }
 
     public async Task<CourseDetail?> DetailAsync(int id, Func<string, string> image)

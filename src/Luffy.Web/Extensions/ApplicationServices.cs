@@ -55,6 +55,7 @@ public static class ApplicationServices
         });
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails();
+        builder.AddRequestLimits();
 
         builder.AddAccounts();
         builder.AddProxies();
@@ -112,6 +113,7 @@ public static class ApplicationServices
         app.UseAuthorization();
         app.UseAntiforgery();
         app.UseStorefrontAntiforgery();
+        app.UseStorefrontQueryCheck();
 
         app.MapOpenApi();
         app.MapScalarApiReference();

@@ -40,9 +40,10 @@ public static class Storefront
 
     /// <summary>
     /// Only a path on this site: no scheme, no host, and nothing a browser would read as one — backslashes and control
-    /// characters (browsers drop tabs and line breaks, so <c>/\t/evil.example</c> becomes <c>//evil.example</c>).
+    /// characters (browsers drop tabs and line breaks, so <c>/\t/evil.example</c> becomes <c>//evil.example</c>) — in
+    /// printable ASCII, as a Location header must be.
     /// </summary>
-    public static bool IsLocalUrl(string? url) =>
+    public static bool IsLocalUrl([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? url) =>
         !string.IsNullOrEmpty(url) && url[0] == '/' && (url.Length == 1 || url[1] is not ('/' or '\\'))
-        && !url.Any(c => char.IsControl(c) || c == '\\');
+        && url.All(c => c is > ' ' and < (char)0x7F and not '\\');
 }

@@ -46,10 +46,6 @@ public sealed partial class CheckoutService(
             return CheckoutResult.Refused("暂不支持微信支付");
         var couponId = request.Coupon ?? 0;
         var credits = request.Credit ?? 0;
-        if (couponId < 0)
-            return CheckoutResult.Refused(CouponRules.Unusable);
-        if (credits < 0)
-            return CheckoutResult.Refused("贝里数量不能为负数");
 
         var requestHash = Hash(request);
         if (idempotencyKey is not null)
@@ -77,6 +73,10 @@ public sealed partial class CheckoutService(
     /// </summary>
     public async Task<(CheckoutDraft? Draft, string? Refusal)> PrepareAsync(int userId, int couponId, long credits, DateTime now, bool withBalance = true)
     {
+        if (couponId < 0)
+            return (null, CouponRules.Unusable);
+        if (credits < 0)
+            return (null, "贝里数量不能为负数");
         var items = await cart.GetSelectedAsync(userId);
         if (items.Count == 0)
             return (null, "请先在购物车中勾选要购买的课程");

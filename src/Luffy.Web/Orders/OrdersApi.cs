@@ -66,10 +66,9 @@ public static class OrdersApi
     /// <summary>The caller's orders, newest first, paged, optionally of one status.</summary>
     public static async Task<Results<Ok<OrderPage>, BadRequest<ApiMessage>>> List(HttpContext http, [AsParameters] OrderServices s, int? page, int? size, int? status)
     {
-        var pageNumber = page ?? 1;
-        var pageSize = size ?? DefaultPageSize;
-        if (pageNumber < 1 || pageSize is < 1 or > MaxPageSize)
-            return ApiErrors.BadRequest($"page 应从 1 开始，size 应在 1 到 {MaxPageSize} 之间");
+        var (paging, pagingError) = ListPage.From(page, size, DefaultPageSize, MaxPageSize);
+        if (pagingError is not null)
+            return ApiErrors.BadRequest(pagingError);
         if (status is { } st && !Enum.IsDefined((OrderStatus)st))
             return ApiErrors.BadRequest("status 应为 0 到 4");
 
@@ -78,8 +77,8 @@ public static class OrdersApi
             query = query.Where(o => o.OrderStatus == (OrderStatus)wanted);
         var count = await query.CountAsync();
         var orders = await s.Queries.ReadAsync(
-            query.OrderByDescending(o => o.CreatedAt).ThenByDescending(o => o.Id).Skip((pageNumber - 1) * pageSize).Take(pageSize));
-        return TypedResults.Ok(new OrderPage(count, pageNumber, pageSize, orders));
+            query.OrderByDescending(o => o.CreatedAt).ThenByDescending(o => o.Id).Skip(paging.Offset).Take(paging.Size));
+        return TypedResults.Ok(new OrderPage(count, paging.Number, paging.Size, orders));
     }
 
     public static async Task<Results<Ok<ApiMessage>, NotFound<ApiMessage>, Conflict<ApiMessage>>> Cancel(

@@ -1,0 +1,40 @@
+using System.Net.Http.Headers;
+using Luffy.Web.Tests.Infrastructure;
+
+namespace Luffy.Web.Tests;
+
+/// <summary>Malformed bodies that a handler reads itself: a 400 with a message or the protocol's refusal, never a 500.</summary>
+public sealed class ApiBadInputTests(SqliteGarnetApp app) : IClassFixture<SqliteGarnetApp>
+{
+    [Theory]
+    [InlineData("{\"course_id\":\"x\"}", "参数 course_id 的格式不正确")]
+    [InlineData("{\"course_id\":99999999999}", "参数 course_id 的格式不正确")]
+    [InlineData("{", "请求体不是有效的 JSON")]
+    public async Task Removing_from_the_cart_with_an_unreadable_body_is_a_400(string body, string message)
+    {
+        var student = await app.StudentAsync();
+        var course = await app.CourseAsync();
+        await student.CartAsync(0, course);
+
+        var response = await student.Http.SendRawAsync(HttpMethod.Delete, "/cart/", body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(message, await response.MessageAsync());
+        Assert.Single((await student.Http.GetFromJsonAsync<JsonElement>("/cart/")).EnumerateArray());
+    }
+
+    [Theory]
+    [InlineData("multipart/form-data; boundary=b", "garbage")]
+    [InlineData("multipart/form-data; boundary=b", "--b\r\nContent-Disposition: form-data; name=\"out_trade_no\"\r\n\r\n1")]
+    [InlineData("application/x-www-form-urlencoded", null)]
+    public async Task A_notify_whose_form_cannot_be_read_is_answered_failure(string contentType, string? body)
+    {
+        // A key over FormOptions' 2 KB.
+        var content = new StringContent(body ?? new string('k', 3000) + "=1");
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        var response = await app.Anonymous().PostAsync("/payments/alipay/result/", content);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("failure", await response.Content.ReadAsStringAsync());
+    }
+}
