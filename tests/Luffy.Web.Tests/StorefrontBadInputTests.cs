@@ -26,7 +26,13 @@ public sealed class StorefrontBadInputTests(SqliteGarnetApp app) : IClassFixture
         var login = await LoginAsync(browser, username, returnUrl: null);
         Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
         var course = await app.CourseAsync(50m);
-        Assert.Equal(HttpStatusCode.OK, (await browser.PostAsJsonAsync("/cart/", new { course_id = course.Id })).StatusCode);
+        // The storefront's own form: the sign-in cookie does not drive the JSON API.
+        var coursePage = await browser.GetStringAsync($"/course/{course.Id}");
+        var added = await browser.PostAsync("/web/cart/add", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = Field(coursePage, "__RequestVerificationToken"), ["course_id"] = course.Id.ToString(), ["expire_time"] = "0",
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, added.StatusCode);
         return browser;
     }
 

@@ -83,7 +83,7 @@ public static class ApiErrors
     }
 
     /// <summary>A browser's page or form post, which is answered with a page rather than JSON.</summary>
-    private static bool WantsPage(HttpRequest request) => request.Headers.Accept.ToString().Contains("text/html", StringComparison.Ordinal);
+    public static bool WantsPage(HttpRequest request) => request.Headers.Accept.ToString().Contains("text/html", StringComparison.Ordinal);
 
     private static string TooLarge(HttpContext context) =>
         context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize is { } limit

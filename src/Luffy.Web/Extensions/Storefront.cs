@@ -24,10 +24,20 @@ public static class Storefront
     {
         app.Use(async (context, next) =>
         {
-            if (context.Features.Get<Microsoft.AspNetCore.Antiforgery.IAntiforgeryValidationFeature>() is { IsValid: false } && Serves(context))
+            if (context.Features.Get<Microsoft.AspNetCore.Antiforgery.IAntiforgeryValidationFeature>() is { IsValid: false } invalid && Serves(context))
             {
-                context.Response.StatusCode = StatusCodes.Status400BadRequest;
-                await context.Response.WriteAsJsonAsync(new Api.ApiMessage("页面已过期，请刷新后重试"));
+                // A form that could not even be read (over the size limit) is answered as such, by the error handler.
+                for (var cause = invalid.Error; cause is not null; cause = cause.InnerException)
+                    if (cause is BadHttpRequestException unreadable)
+                        throw unreadable;
+                const string Expired = "页面已过期，请刷新后重试";
+                if (Api.ApiErrors.WantsPage(context.Request))
+                    await Api.ApiErrors.WritePageAsync(context.Response, StatusCodes.Status400BadRequest, "请求不正确", Expired);
+                else
+                {
+                    context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                    await context.Response.WriteAsJsonAsync(new Api.ApiMessage(Expired));
+                }
                 return;
             }
             await next(context);
