@@ -319,7 +319,7 @@ public abstract class PaymentsTests(LuffyApp app)
     }
 
     [Fact]
-    public async Task A_refund_the_gateway_cannot_make_yet_stays_pending_and_the_job_retries_it_once()
+    public async Task A_refund_the_gateway_cannot_make_yet_stays_pending_and_concurrent_job_passes_refund_it_once()
     {
         var (user, number) = await OrderAsync(20m);
         await OpenCashierAsync(user, number);
@@ -340,12 +340,14 @@ public abstract class PaymentsTests(LuffyApp app)
 
         lock (trade)
             trade.Status = Luffy.AlipaySandbox.TradeStatus.TRADE_SUCCESS;
-        await app.Services.GetRequiredService<AutoCancelJob>().RunOnceAsync();
-        await app.Services.GetRequiredService<AutoCancelJob>().RunOnceAsync();
+        // Two instances' passes at once: the same out_request_no, so the gateway refunds once.
+        var job = app.Services.GetRequiredService<AutoCancelJob>();
+        await Task.WhenAll(job.RunOnceAsync(), job.RunOnceAsync());
+        await job.RunOnceAsync();
 
         var done = await app.WithDbAsync(db => db.PaymentExceptions.AsNoTracking().SingleAsync(p => p.OutTradeNo == number));
         Assert.NotNull(done.RefundedAt);
-        Assert.Equal(2, done.RefundAttempts);
+        Assert.InRange(done.RefundAttempts, 2, 3);
         Assert.Equal("20.00", (await Raw().GetFromJsonAsync<JsonElement>($"/alipay-sandbox/sandbox/trades/{number}")).GetProperty("refunded").GetString());
     }
 
