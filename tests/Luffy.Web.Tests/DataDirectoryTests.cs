@@ -1,5 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
+using Luffy.Infrastructure.Cart;
+using Luffy.Infrastructure.Redis;
 using Luffy.Web.Tests.Infrastructure;
 
 namespace Luffy.Web.Tests;
@@ -16,6 +18,49 @@ public sealed class DataDirectoryTests : IDisposable
     {
         if (Directory.Exists(_directory))
             Directory.Delete(_directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task Every_acknowledged_cart_write_survives_kill_9_and_repeated_restarts_on_the_same_directory()
+    {
+        // Each round: a burst of cart writes through the app's Garnet (the app's own scripts, pipelined as the app's
+        // requests are), SIGKILL the moment the last one is acknowledged, start again on the same directory and read
+        // back everything ever acknowledged. Without Garnet's commit wait, the last writes of a burst were answered
+        // before they were in the append-only file and a kill lost them.
+        const int rounds = 8, users = 200, coursesPerRound = 5;
+        var keys = new RedisKeys("luffy:");
+        var acknowledged = new Dictionary<(int User, int Course), int>();
+        for (var round = 0; round <= rounds; round++)
+        {
+            using var app = await AppProcess.StartAsync(_directory);
+            await using var redis = await app.RedisAsync();
+            var cart = new CartStore(redis, keys);
+
+            var lost = new List<string>();
+            foreach (var user in acknowledged.Keys.Select(k => k.User).Distinct())
+            {
+                var items = (await cart.GetAsync(user)).ToDictionary(i => i.CourseId, i => i.ExpireTime);
+                lost.AddRange(acknowledged.Where(a => a.Key.User == user && items.GetValueOrDefault(a.Key.Course, -1) != a.Value)
+                    .Select(a => $"user {a.Key.User} course {a.Key.Course}: {a.Value} acknowledged, {items.GetValueOrDefault(a.Key.Course, -1)} read"));
+            }
+            Assert.True(lost.Count == 0, $"after {round} kills, {lost.Count} acknowledged writes are lost: {string.Join("; ", lost.Take(10))}");
+            if (round == rounds)
+                break;
+
+            // Every round changes the validity of the courses already carted and adds new ones.
+            var writes = Enumerable.Range(1, users)
+                .SelectMany(user => Enumerable.Range(1, (round + 1) * coursesPerRound).Select(course => (user, course)))
+                .Where(w => w.course > round * coursesPerRound || w.course % 3 == round % 3)
+                .Select(async w =>
+                {
+                    Assert.NotEqual(CartAddResult.Full, await cart.AddAsync(w.user, w.course, round + 1));
+                    return w;
+                })
+                .ToList();
+            foreach (var write in await Task.WhenAll(writes))
+                acknowledged[write] = round + 1;
+            app.Kill();
+        }
     }
 
     [Fact]

@@ -49,6 +49,10 @@ public sealed partial class EmbeddedGarnet : IDisposable
             "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--checkpointdir", directory,
             "--aof",
+            // A write is answered once its record, and Garnet's commit record after it, are written to the file
+            // (O_DIRECT, no fsync): without it Garnet answers first and writes behind, and a process killed right after
+            // an answer lost the writes not yet written (README, "Durability"; DataDirectoryTests).
+            "--aof-commit-wait",
             // The cart's changes are Lua scripts (atomic, one round trip).
             "--lua",
             // Managed file I/O: the native device needs a libaio that Debian 12 names differently.
