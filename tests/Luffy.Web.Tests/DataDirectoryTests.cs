@@ -1,5 +1,7 @@
 using System.Net.Sockets;
+using System.Runtime.Versioning;
 using System.Text;
+using Luffy.Infrastructure;
 using Luffy.Infrastructure.Cart;
 using Luffy.Infrastructure.Redis;
 using Luffy.Web.Tests.Infrastructure;
@@ -79,5 +81,59 @@ public sealed class DataDirectoryTests : IDisposable
         using var http = app.Http();
         var health = await (await http.GetAsync("/health")).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("Healthy", health.GetProperty("checks").GetProperty("redis").GetProperty("status").GetString());
+    }
+
+    private static readonly string[] SecretFiles = ["luffy.db", "luffy.db-wal", "luffy.db-shm", "jwt-signing.key", "garnet/password",
+        "keys/app_private_key.pem", "keys/app_public_key.pem", "keys/alipay_private_key.pem", "keys/alipay_public_key.pem"];
+
+    private static readonly string[] SecretDirectories = ["keys", "dataprotection", "garnet"];
+
+    [Fact]
+    [UnsupportedOSPlatform("windows")]
+    public async Task The_secrets_of_a_new_data_directory_are_the_owners_only_and_a_start_tightens_looser_ones()
+    {
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "Unix file modes");
+        using (var app = await AppProcess.StartAsync(_directory))
+        {
+            await SignUpAsync(app);
+            AssertOwnerOnly();
+            app.Kill();
+        }
+
+        foreach (var file in SecretFiles.Concat(DataProtectionKeys()))
+            File.SetUnixFileMode(Path.Combine(_directory, file), (UnixFileMode)Convert.ToInt32("644", 8));
+        foreach (var directory in SecretDirectories)
+            File.SetUnixFileMode(Path.Combine(_directory, directory), (UnixFileMode)Convert.ToInt32("755", 8));
+
+        using (var app = await AppProcess.StartAsync(_directory))
+        {
+            await SignUpAsync(app);
+            AssertOwnerOnly();
+        }
+    }
+
+    /// <summary>A sign-up and a login: the JWT key is made at the first login, and the pooled connection left open keeps the database's -wal and -shm.</summary>
+    private static async Task SignUpAsync(AppProcess app)
+    {
+        using var http = app.Http();
+        var username = $"u{Guid.NewGuid():N}"[..20];
+        Assert.Equal(HttpStatusCode.Created, (await http.PostAsJsonAsync("/users/register/", new { username, password = "secret123" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.PostAsJsonAsync("/users/login/", new { username, password = "secret123" })).StatusCode);
+    }
+
+    private IEnumerable<string> DataProtectionKeys() =>
+        Directory.EnumerateFiles(Path.Combine(_directory, "dataprotection"), "*.xml").Select(f => Path.GetRelativePath(_directory, f));
+
+    [UnsupportedOSPlatform("windows")]
+    private void AssertOwnerOnly()
+    {
+        var keys = DataProtectionKeys().ToList();
+        Assert.NotEmpty(keys);
+        foreach (var file in SecretFiles.Concat(keys))
+            Assert.True(File.GetUnixFileMode(Path.Combine(_directory, file)) == OwnerOnly.FilePermissions,
+                $"{file} is {File.GetUnixFileMode(Path.Combine(_directory, file))}");
+        foreach (var directory in SecretDirectories)
+            Assert.True(File.GetUnixFileMode(Path.Combine(_directory, directory)) == OwnerOnly.DirectoryPermissions,
+                $"{directory}/ is {File.GetUnixFileMode(Path.Combine(_directory, directory))}");
     }
 }

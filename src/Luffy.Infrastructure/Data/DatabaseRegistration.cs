@@ -27,8 +27,7 @@ public static class DatabaseRegistration
                     .AddInterceptors(sp.GetServices<IInterceptor>()));
                 break;
             default:
-                var connectionString = options.ConnectionString
-                    ?? new SqliteConnectionStringBuilder { DataSource = Path.Combine(dataDirectory, "luffy.db"), Pooling = true }.ToString();
+                var connectionString = options.ConnectionString ?? DataDirectoryDatabase(dataDirectory);
                 // One writer at a time, waiting asynchronously (see SqliteWriteGate).
                 services.AddSingleton<SqliteWriteGate>();
                 // Reads outside a transaction reuse prepared statements (see SqliteStatementCache); last, so
@@ -42,6 +41,20 @@ public static class DatabaseRegistration
                 break;
         }
         return services;
+    }
+
+    /// <summary>
+    /// <c>luffy.db</c> in the data directory, owner-only: created empty (a valid SQLite database) with mode 0600 before
+    /// SQLite opens it, because SQLite gives its <c>-wal</c> and <c>-shm</c> files the mode of the database file.
+    /// </summary>
+    private static string DataDirectoryDatabase(string dataDirectory)
+    {
+        var path = Path.Combine(dataDirectory, "luffy.db");
+        Directory.CreateDirectory(dataDirectory);
+        OwnerOnly.TryCreate(path, []);
+        foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+            OwnerOnly.File(file);
+        return new SqliteConnectionStringBuilder { DataSource = path, Pooling = true }.ToString();
     }
 
     /// <summary>

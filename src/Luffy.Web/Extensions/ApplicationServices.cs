@@ -59,7 +59,8 @@ public static class ApplicationServices
         // in Redis otherwise, so that every instance reads every other's cookies.
         var dataProtection = services.AddDataProtection().SetApplicationName("Luffy");
         if (string.IsNullOrWhiteSpace(redis.Configuration))
-            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "dataprotection")));
+            services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()
+                .Configure<ILoggerFactory>((o, loggers) => o.XmlRepository = new OwnerOnlyKeyRepository(Path.Combine(dataDirectory, "dataprotection"), loggers));
         else
             services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()
                 .Configure<StackExchange.Redis.IConnectionMultiplexer, RedisKeys>((o, connection, keys) =>

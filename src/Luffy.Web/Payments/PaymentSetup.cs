@@ -49,7 +49,10 @@ public static class PaymentSetup
     public static WebApplication MapPayments(this WebApplication app)
     {
         if (app.Services.GetRequiredService<IOptions<AlipayOptions>>().Value.UsesEmbeddedSandbox)
+        {
+            _ = app.Services.GetRequiredService<SandboxKeys>(); // the pairs, generated or made owner-only, at start
             app.MapAlipaySandbox(AlipayOptions.SandboxPath);
+        }
         app.MapPaymentsApi();
         return app;
     }
