@@ -136,4 +136,14 @@ public sealed class DataDirectoryTests : IDisposable
             Assert.True(File.GetUnixFileMode(Path.Combine(_directory, directory)) == OwnerOnly.DirectoryPermissions,
                 $"{directory}/ is {File.GetUnixFileMode(Path.Combine(_directory, directory))}");
     }
+
+    [Fact]
+    public async Task A_first_start_logs_no_warning()
+    {
+        using var app = await AppProcess.StartAsync(_directory, seedDemoData: true);
+        using var http = app.Http();
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/user/login")).StatusCode);
+
+        Assert.True(app.Warnings.Count == 0, string.Join('\n', app.Warnings));
+    }
 }

@@ -59,8 +59,13 @@ public static class ApplicationServices
         // in Redis otherwise, so that every instance reads every other's cookies.
         var dataProtection = services.AddDataProtection().SetApplicationName("Luffy");
         if (string.IsNullOrWhiteSpace(redis.Configuration))
+        {
             services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()
                 .Configure<ILoggerFactory>((o, loggers) => o.XmlRepository = new OwnerOnlyKeyRepository(Path.Combine(dataDirectory, "dataprotection"), loggers));
+            // Its warning at the first start that the new key "may be persisted to storage in unencrypted form" says
+            // what OwnerOnlyKeyRepository answers (owner-only files); the key manager's errors are still heard.
+            builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error);
+        }
         else
             services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()
                 .Configure<StackExchange.Redis.IConnectionMultiplexer, RedisKeys>((o, connection, keys) =>
