@@ -60,6 +60,9 @@ public static class OwnerOnly
     /// <summary>The secret kept in <paramref name="path"/>: 32 random bytes in base64url, generated at the first call.</summary>
     public static string Secret(string path)
     {
+        // An empty file is a creation that a crash interrupted before the write: nothing was ever protected by it.
+        if (System.IO.File.Exists(path) && new FileInfo(path).Length == 0)
+            System.IO.File.Delete(path);
         if (!System.IO.File.Exists(path))
             TryCreate(path, System.Text.Encoding.ASCII.GetBytes(Base64Url(RandomNumberGenerator.GetBytes(32))));
         File(path);

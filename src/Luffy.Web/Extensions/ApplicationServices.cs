@@ -117,6 +117,8 @@ public static class ApplicationServices
         var options = app.Services.GetRequiredService<IOptions<LuffyOptions>>().Value;
         // Connect (and start the embedded Garnet) now, so a broken Redis setting stops the start.
         app.Services.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>();
+        // The JWT key, generated or made owner-only, at start rather than at the first request that needs it.
+        app.Services.GetRequiredService<JwtSigningKey>();
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<LuffyDbContext>();
         if (scope.ServiceProvider.GetRequiredService<DatabaseOptions>().MigrateOnStart)
