@@ -21,7 +21,7 @@ public sealed class EmbeddedGarnetTests : IDisposable
         var lines = new string('x', 4000);
         using (var garnet = new EmbeddedGarnet(_directory, NullLoggerFactory.Instance))
         {
-            await using var redis = await ConnectionMultiplexer.ConnectAsync(garnet.Endpoint);
+            await using var redis = await ConnectionMultiplexer.ConnectAsync(garnet.ClientConfiguration);
             var db = redis.GetDatabase();
             for (var start = 0; start < carts; start += 500)
             {
@@ -38,7 +38,7 @@ public sealed class EmbeddedGarnetTests : IDisposable
 
         using (var restarted = new EmbeddedGarnet(_directory, NullLoggerFactory.Instance))
         {
-            await using var redis = await ConnectionMultiplexer.ConnectAsync(restarted.Endpoint);
+            await using var redis = await ConnectionMultiplexer.ConnectAsync(restarted.ClientConfiguration);
             var db = redis.GetDatabase();
             Assert.Equal($"0:{lines}", await db.HashGetAsync("cart_0", "1"));
             Assert.Equal($"{carts - 1}:{lines}", await db.HashGetAsync($"cart_{carts - 1}", "1"));
@@ -53,7 +53,7 @@ public sealed class EmbeddedGarnetTests : IDisposable
         Assert.DoesNotContain("--recover", EmbeddedGarnet.Arguments(garnetDirectory, 6379));
         using (var garnet = new EmbeddedGarnet(_directory, NullLoggerFactory.Instance))
         {
-            await using var redis = await ConnectionMultiplexer.ConnectAsync(garnet.Endpoint);
+            await using var redis = await ConnectionMultiplexer.ConnectAsync(garnet.ClientConfiguration);
             await redis.GetDatabase().HashSetAsync("cart_1", "1", "90");
         }
 

@@ -144,7 +144,7 @@ public sealed class EmbeddedGarnetTests
         try
         {
             using (var garnet = new EmbeddedGarnet(directory, NullLoggerFactory.Instance))
-            await using (var redis = await ConnectionMultiplexer.ConnectAsync(garnet.Endpoint))
+            await using (var redis = await ConnectionMultiplexer.ConnectAsync(garnet.ClientConfiguration))
             {
                 var cart = new CartStore(redis, keys);
                 await cart.AddAsync(7, 101, 90);
@@ -153,7 +153,7 @@ public sealed class EmbeddedGarnetTests
             }
 
             using (var garnet = new EmbeddedGarnet(directory, NullLoggerFactory.Instance))
-            await using (var redis = await ConnectionMultiplexer.ConnectAsync(garnet.Endpoint))
+            await using (var redis = await ConnectionMultiplexer.ConnectAsync(garnet.ClientConfiguration))
             {
                 var items = await new CartStore(redis, keys).GetAsync(7);
                 Assert.Equal([new CartItem(101, 90, true), new CartItem(102, 0, false)], items);

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text;
 
 namespace Luffy.Infrastructure.Alipay;
 
@@ -38,16 +39,22 @@ public static class AlipayKeys
 
     public static RSA LoadFile(string path) => Load(File.ReadAllText(path));
 
-    /// <summary>Writes a new 2048-bit pair as PEM files (PKCS#8 private, SPKI public) unless the private file exists.</summary>
+    /// <summary>
+    /// Writes a new 2048-bit pair as PEM files (PKCS#8 private, SPKI public) unless both exist; the directory
+    /// and the files are owner-only (see <see cref="OwnerOnly"/>), also when they existed.
+    /// </summary>
     public static void EnsurePair(string privatePath, string publicPath)
     {
-        if (File.Exists(privatePath) && File.Exists(publicPath))
-            return;
-        using var rsa = RSA.Create(2048);
-        Directory.CreateDirectory(Path.GetDirectoryName(privatePath)!);
-        File.WriteAllText(privatePath, rsa.ExportPkcs8PrivateKeyPem());
-        if (!OperatingSystem.IsWindows())
-            File.SetUnixFileMode(privatePath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        File.WriteAllText(publicPath, rsa.ExportSubjectPublicKeyInfoPem());
+        OwnerOnly.Directory(Path.GetDirectoryName(privatePath)!);
+        if (!File.Exists(privatePath) || !File.Exists(publicPath))
+        {
+            using var rsa = RSA.Create(2048);
+            File.Delete(privatePath);
+            File.Delete(publicPath);
+            OwnerOnly.TryCreate(privatePath, Encoding.ASCII.GetBytes(rsa.ExportPkcs8PrivateKeyPem()));
+            OwnerOnly.TryCreate(publicPath, Encoding.ASCII.GetBytes(rsa.ExportSubjectPublicKeyInfoPem()));
+        }
+        OwnerOnly.File(privatePath);
+        OwnerOnly.File(publicPath);
     }
 }

@@ -81,8 +81,25 @@ public static class DatabaseRegistration
     /// <summary>Applies migrations; SQLite is switched to WAL so readers never wait for the writer.</summary>
     public static async Task MigrateAsync(LuffyDbContext db, CancellationToken cancellationToken = default)
     {
+        if (db.Database.IsSqlite())
+            MakeOwnerOnly(new SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource);
         await db.Database.MigrateAsync(cancellationToken);
         if (db.Database.IsSqlite())
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+    }
+
+    /// <summary>
+    /// The SQLite file owner-only, before SQLite opens it: created empty (a valid database) with mode 0600 when missing,
+    /// because SQLite gives its <c>-wal</c> and <c>-shm</c> files the mode of the database file; tightened when it exists.
+    /// </summary>
+    private static void MakeOwnerOnly(string dataSource)
+    {
+        if (dataSource is "" or ":memory:")
+            return;
+        var path = Path.GetFullPath(dataSource);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        OwnerOnly.TryCreate(path, []);
+        foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+            OwnerOnly.File(file);
     }
 }

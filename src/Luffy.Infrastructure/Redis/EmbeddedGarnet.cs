@@ -2,34 +2,45 @@ using System.Net;
 using System.Net.Sockets;
 using Garnet;
 using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
 
 namespace Luffy.Infrastructure.Redis;
 
 /// <summary>
 /// An in-process Garnet server on a free loopback port, with its append-only file under
-/// <c>&lt;data directory&gt;/garnet</c> so that carts survive a restart.
+/// <c>&lt;data directory&gt;/garnet</c> so that carts survive a restart, and a password generated once in
+/// <c>garnet/password</c> (owner-only, like the directory) so that another local user cannot read or change carts.
 /// </summary>
 public sealed partial class EmbeddedGarnet : IDisposable
 {
     private readonly GarnetServer _server;
     private readonly WarningsOnly _logs;
 
+    private const string PasswordFile = "password";
+
     public int Port { get; }
 
     public string Endpoint => $"127.0.0.1:{Port}";
 
+    public string Password { get; }
+
+    /// <summary>How a StackExchange.Redis client connects: the endpoint and the password.</summary>
+    public ConfigurationOptions ClientConfiguration => new() { EndPoints = { Endpoint }, Password = Password };
+
     public EmbeddedGarnet(string dataDirectory, ILoggerFactory loggerFactory)
     {
         var directory = Path.Combine(dataDirectory, "garnet");
-        Directory.CreateDirectory(directory);
+        OwnerOnly.Directory(directory);
+        Password = OwnerOnly.Secret(Path.Combine(directory, PasswordFile));
         Port = FreeLoopbackPort();
         _logs = new WarningsOnly(loggerFactory);
-        _server = new GarnetServer(Arguments(directory, Port), _logs);
+        // In-process arguments: the password is on no command line that `ps` shows.
+        _server = new GarnetServer([.. Arguments(directory, Port), "--auth", "Password", "--password", Password], _logs);
         _server.Start();
         LogStarted(loggerFactory.CreateLogger<EmbeddedGarnet>(), Endpoint, directory);
     }
 
-    /// <summary>Garnet's command line for a server on <paramref name="port"/> keeping its files in <paramref name="directory"/>.</summary>
+    /// <summary>Garnet's command line (less the password) for a server on <paramref name="port"/> keeping its files in <paramref name="directory"/>.</summary>
     public static string[] Arguments(string directory, int port)
     {
         List<string> arguments =
@@ -38,6 +49,10 @@ public sealed partial class EmbeddedGarnet : IDisposable
             "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--checkpointdir", directory,
             "--aof",
+            // A write is answered once its record, and Garnet's commit record after it, are written to the file
+            // (O_DIRECT, no fsync): without it Garnet answers first and writes behind, and a process killed right after
+            // an answer lost the writes not yet written (README, "Durability"; DataDirectoryTests).
+            "--aof-commit-wait",
             // The cart's changes are Lua scripts (atomic, one round trip).
             "--lua",
             // Managed file I/O: the native device needs a libaio that Debian 12 names differently.
@@ -59,8 +74,8 @@ public sealed partial class EmbeddedGarnet : IDisposable
         ];
         // With --recover Garnet builds its hash index a second time at start; the first one (the index and its
         // two 4 MB pages of overflow buckets) stays in the pinned heap as free space the GC never compacts
-        // (heap dumps in bench/RESULTS.md). A directory without a file has nothing to recover.
-        if (Directory.Exists(directory) && Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories).Any())
+        // (heap dumps in bench/RESULTS.md). A directory without a file (the password aside) has nothing to recover.
+        if (Directory.Exists(directory) && Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories).Any(f => Path.GetFileName(f) != PasswordFile))
             arguments.Add("--recover");
         return [.. arguments];
     }

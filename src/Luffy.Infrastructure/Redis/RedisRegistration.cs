@@ -13,7 +13,7 @@ public static class RedisRegistration
         {
             services.AddSingleton(sp => new EmbeddedGarnet(dataDirectory, sp.GetRequiredService<ILoggerFactory>()));
             services.AddSingleton<IConnectionMultiplexer>(sp =>
-                ConnectionMultiplexer.Connect(sp.GetRequiredService<EmbeddedGarnet>().Endpoint));
+                ConnectionMultiplexer.Connect(sp.GetRequiredService<EmbeddedGarnet>().ClientConfiguration));
         }
         else
         {

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
+using Luffy.Infrastructure;
 using Luffy.Web.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -49,19 +50,10 @@ public sealed class JwtSigningKey
         if (!File.Exists(file))
         {
             Directory.CreateDirectory(luffy.Value.FullDataDirectory);
-            var created = Convert.ToBase64String(RandomNumberGenerator.GetBytes(64));
-            try
-            {
-                using var stream = new FileStream(file, FileMode.CreateNew, FileAccess.Write);
-                stream.Write(Encoding.ASCII.GetBytes(created));
-                if (!OperatingSystem.IsWindows())
-                    File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
-            catch (IOException) when (File.Exists(file))
-            {
-                // Another process created it first: use theirs.
-            }
+            // False when another process created it first: then theirs is used.
+            OwnerOnly.TryCreate(file, Encoding.ASCII.GetBytes(Convert.ToBase64String(RandomNumberGenerator.GetBytes(64))));
         }
+        OwnerOnly.File(file);
         Key = new SymmetricSecurityKey(Convert.FromBase64String(File.ReadAllText(file).Trim()));
     }
 }

@@ -64,7 +64,13 @@ public static class ApplicationServices
         // in Redis otherwise, so that every instance reads every other's cookies.
         var dataProtection = services.AddDataProtection().SetApplicationName("Luffy");
         if (string.IsNullOrWhiteSpace(redis.Configuration))
-            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "dataprotection")));
+        {
+            services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()
+                .Configure<ILoggerFactory>((o, loggers) => o.XmlRepository = new OwnerOnlyKeyRepository(Path.Combine(dataDirectory, "dataprotection"), loggers));
+            // Its warning at the first start that the new key "may be persisted to storage in unencrypted form" says
+            // what OwnerOnlyKeyRepository answers (owner-only files); the key manager's errors are still heard.
+            builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error);
+        }
         else
             services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()
                 .Configure<StackExchange.Redis.IConnectionMultiplexer, RedisKeys>((o, connection, keys) =>
@@ -126,6 +132,8 @@ public static class ApplicationServices
         var options = app.Services.GetRequiredService<IOptions<LuffyOptions>>().Value;
         // Connect (and start the embedded Garnet) now, so a broken Redis setting stops the start.
         app.Services.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>();
+        // The JWT key, generated or made owner-only, at start rather than at the first request that needs it.
+        app.Services.GetRequiredService<JwtSigningKey>();
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<LuffyDbContext>();
         if (scope.ServiceProvider.GetRequiredService<DatabaseOptions>().MigrateOnStart)

@@ -60,6 +60,7 @@ public static partial class PaymentSetup
         var mode = app.Services.GetRequiredService<IOptions<LuffyOptions>>().Value.Mode;
         if (alipay.UsesEmbeddedSandbox && (mode == RunMode.Embedded || alipay.Sandbox))
         {
+            _ = app.Services.GetRequiredService<SandboxKeys>(); // the pairs, generated or made owner-only, at start
             app.MapAlipaySandbox(AlipayOptions.SandboxPath);
             if (mode == RunMode.Production)
                 LogSandboxInProduction(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(PaymentSetup)));

@@ -15,9 +15,10 @@ namespace Luffy.Infrastructure.Data.Migrations.Sqlite
                 name: "IX_ly_course_lesson_course_id",
                 table: "ly_course_lesson");
 
-            migrationBuilder.DropColumn(
-                name: "course_id",
-                table: "ly_course_lesson");
+            // SQLite (3.35+) drops a column that no index or key uses in place, inside the migration's transaction;
+            // EF Core's DropColumn rebuilds the table instead, with PRAGMA foreign_keys off, which cannot run in a
+            // transaction (EF Core warned of it at every first start).
+            migrationBuilder.Sql("ALTER TABLE \"ly_course_lesson\" DROP COLUMN \"course_id\";");
 
             migrationBuilder.AddColumn<long>(
                 name: "policy_price",
