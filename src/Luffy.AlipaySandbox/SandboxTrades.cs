@@ -42,7 +42,18 @@ public sealed class SandboxTrades(SandboxOptions options, SandboxKeys keys, Time
     // Every paid trade by its trade_no, the second payments of an order among them.
     private readonly ConcurrentDictionary<string, Trade> _paid = new();
 
-    public Trade? Find(string outTradeNo) => _trades.GetValueOrDefault(outTradeNo);
+    /// <summary>The trade; one left unpaid past its time_expire is closed, as Alipay closes it.</summary>
+    public Trade? Find(string outTradeNo)
+    {
+        if (_trades.GetValueOrDefault(outTradeNo) is not { } trade)
+            return null;
+        lock (trade)
+        {
+            if (trade.Status == TradeStatus.WAIT_BUYER_PAY && trade.TimeExpire is { } expire && clock.GetUtcNow().UtcDateTime >= expire)
+                trade.Status = TradeStatus.TRADE_CLOSED;
+        }
+        return trade;
+    }
 
     /// <summary>Opens a trade, or returns the open one with the same number; a different amount is an error.</summary>
     public (Trade? Trade, string? SubCode, string? SubMsg) Open(string outTradeNo, Money amount, string subject, string? notifyUrl, string? returnUrl, DateTime? timeExpire)
@@ -114,7 +125,8 @@ public sealed class SandboxTrades(SandboxOptions options, SandboxKeys keys, Time
             return (false, "ACQ.TRADE_NOT_EXIST", "交易不存在");
         lock (trade)
         {
-            if (trade.Status == TradeStatus.TRADE_SUCCESS)
+            // As Alipay: only a trade waiting for payment can be closed.
+            if (trade.Status != TradeStatus.WAIT_BUYER_PAY)
                 return (false, "ACQ.TRADE_STATUS_ERROR", "交易状态不合法");
             trade.Status = TradeStatus.TRADE_CLOSED;
             return (true, null, null);

@@ -106,7 +106,8 @@ public sealed class SqliteWriteGateTests() : SqliteDatabaseTest("gate")
                     await own.CommitAsync();
                 })
                 : Task.Run(() => db.CourseCategories.Where(c => c.Id == 1).ExecuteUpdateAsync(s => s.SetProperty(c => c.Orders, c => c.Orders + 1)))).ToList();
-            await UntilAsync(() => Gate.Waiting == 5);
+            // A writer is counted as waiting a moment before it has closed its connection: wait (bounded) for both.
+            await UntilAsync(() => Gate.Waiting == 5 && contexts.All(db => db.Database.GetDbConnection().State == System.Data.ConnectionState.Closed));
             Assert.All(contexts, db => Assert.Equal(System.Data.ConnectionState.Closed, db.Database.GetDbConnection().State));
 
             await transaction.CommitAsync();

@@ -533,6 +533,39 @@ public abstract class PaymentsTests(LuffyApp app)
     }
 
     [Fact]
+    public async Task An_order_whose_trade_the_gateway_closed_unpaid_is_cancelled_with_its_coupon_and_credits_back()
+    {
+        var user = await app.StudentAsync(credit: 100);
+        var coupon = await app.CouponAsync(user.Id, "-10");
+        await user.CartAsync(0, await app.CourseAsync(100m));
+        var number = (await (await user.OrderAsync(coupon: coupon, credit: 50)).JsonAsync()).GetProperty("order").GetString()!;
+        await OpenCashierAsync(user, number);
+
+        // Past the order's deadline, which is the trade's time_expire: the gateway has closed the trade, and refuses
+        // to close it again (as Alipay does).
+        app.Clock.Advance(TimeSpan.FromHours(12));
+        await app.Services.GetRequiredService<AutoCancelJob>().RunOnceAsync();
+
+        Assert.Equal(OrderStatus.TimedOut, await StatusAsync(number));
+        Assert.Equal(100L, await app.WithDbAsync(db => db.Users.Where(u => u.Id == user.Id).Select(u => u.Credit).SingleAsync()));
+        Assert.False(await app.WithDbAsync(db => db.UserCoupons.Where(u => u.Id == coupon).Select(u => u.IsUse).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task A_paid_notify_without_its_trade_number_is_refused_and_changes_nothing()
+    {
+        var (user, number) = await OrderAsync(12m);
+        await OpenCashierAsync(user, number);
+        await ScriptedPayAsync(number, notify: false);
+        var notification = await NotificationAsync(number);
+        notification.Remove("trade_no");
+
+        Assert.Equal("failure", await PostNotifyAsync(Resign(notification)));
+        Assert.Equal(OrderStatus.Unpaid, await StatusAsync(number));
+        Assert.False(await app.WithDbAsync(db => db.PaymentExceptions.AnyAsync(p => p.OutTradeNo == number)));
+    }
+
+    [Fact]
     public async Task Payment_arriving_for_a_cancelled_order_is_refunded_and_grants_nothing()
     {
         var (user, number) = await OrderAsync();

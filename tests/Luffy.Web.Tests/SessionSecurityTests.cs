@@ -156,6 +156,72 @@ public abstract class SessionSecurityTests(LuffyApp app)
     }
 
     [Theory]
+    [InlineData("key\u0001x", HttpStatusCode.Redirect)]
+    [InlineData("key\u0000x", HttpStatusCode.BadRequest)]   // the framework's form reader refuses a NUL outright
+    public async Task A_checkout_form_whose_key_has_a_control_character_is_refused_and_places_nothing(string key, HttpStatusCode status)
+    {
+        var user = await app.StudentAsync();
+        var course = await app.CourseAsync(10m);
+        var browser = await Browser.SignedInAsync(app, user.Username);
+        var added = await browser.PostFormAsync($"/course/{course.Id}", "/web/cart/add", new() { ["course_id"] = course.Id.ToString(), ["expire_time"] = "0" });
+        Assert.Equal(HttpStatusCode.Redirect, added.StatusCode);
+
+        var placed = await browser.PostFormAsync("/order", "/web/orders", new() { ["coupon"] = "0", ["credit"] = "0", ["idempotency_key"] = key });
+
+        Assert.Equal(status, placed.StatusCode);
+        if (status == HttpStatusCode.Redirect)
+            Assert.Contains("Idempotency-Key", Uri.UnescapeDataString(placed.Headers.Location!.OriginalString));
+        Assert.Equal(0, await app.WithDbAsync(db => db.Orders.CountAsync(o => o.UserId == user.Id)));
+    }
+
+    [Fact]
+    public async Task Signing_in_never_takes_over_a_session_id_planted_in_the_browser()
+    {
+        var attacker = await app.StudentAsync();
+        var victim = await app.StudentAsync();
+        // The attacker's own sign-in cookie, planted in the victim's browser (a sibling subdomain, plain http …).
+        var planted = await SignInCookieAsync(attacker.Username, null);
+
+        var victims = await SignInCookieAsync(victim.Username, planted);
+
+        Assert.NotEqual(planted, victims);
+        Assert.Contains(attacker.Username, await PageAsAsync(planted));
+        Assert.DoesNotContain(victim.Username, await PageAsAsync(planted));
+        Assert.Contains(victim.Username, await PageAsAsync(victims));
+    }
+
+    /// <summary>Signs in through the login form, sending <paramref name="existing"/> along; returns the sign-in cookie set.</summary>
+    private async Task<string> SignInCookieAsync(string username, string? existing)
+    {
+        var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        var page = await client.GetAsync("/user/login");
+        var cookies = page.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).ToList();
+        if (existing is not null)
+            cookies.Add(existing);
+        var login = new HttpRequestMessage(HttpMethod.Post, "/user/login")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["__RequestVerificationToken"] = Browser.Field(await page.Content.ReadAsStringAsync(), "__RequestVerificationToken"),
+                ["username"] = username, ["password"] = "secret123",
+            }),
+        };
+        login.Headers.Add("Cookie", string.Join("; ", cookies));
+        var answer = await client.SendAsync(login);
+        Assert.Equal(HttpStatusCode.Redirect, answer.StatusCode);
+        return answer.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).Single(c => c.StartsWith("luffy=", StringComparison.Ordinal));
+    }
+
+    private async Task<string> PageAsAsync(string cookie)
+    {
+        var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        var request = new HttpRequestMessage(HttpMethod.Get, "/my/orders");
+        request.Headers.Accept.ParseAdd("text/html");
+        request.Headers.Add("Cookie", cookie);
+        return await (await client.SendAsync(request)).Content.ReadAsStringAsync();
+    }
+
+    [Theory]
     [InlineData("/\t/evil.example/")]
     [InlineData("/\r\n/evil.example/")]
     [InlineData("//evil.example/")]

@@ -96,6 +96,10 @@ public sealed class AlipayClient(HttpClient http, AlipayMerchant merchant, TimeP
         {
             throw new AlipayException($"{method}: the gateway did not answer", e);
         }
+        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new AlipayException($"{method}: the gateway did not answer in time", e);
+        }
         return Parse(method, body, merchant.AlipayPublicKey);
     }
 

@@ -9,8 +9,8 @@ public static class AccountActions
 {
     public static IEndpointRouteBuilder MapAccountActions(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/user/login", Login).ExcludeFromDescription().ForStorefront();
-        app.MapPost("/user/register", Register).ExcludeFromDescription().ForStorefront();
+        app.MapPost("/user/login", Login).ExcludeFromDescription().ForSignIn();
+        app.MapPost("/user/register", Register).ExcludeFromDescription().ForSignIn();
         // Deletes the session on the server (RedisTicketStore): a saved copy of the cookie no longer signs anyone in.
         app.MapPost("/user/logout", async (HttpContext http) =>
         {
@@ -40,6 +40,18 @@ public static class AccountActions
         return Results.Redirect("/course");
     }
 
-    private static Task SignInAsync(HttpContext http, User user) =>
-        http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, AccountService.Principal(user, CookieAuthenticationDefaults.AuthenticationScheme));
+    /// <summary>
+    /// Signs in with a new session. The cookie handler would otherwise store the new sign-in under the session id of a
+    /// sign-in cookie the request carries, perhaps one planted in this browser by someone who kept a copy.
+    /// </summary>
+    private static Task SignInAsync(HttpContext http, User user)
+    {
+        var cookie = http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<CookieAuthenticationOptions>>()
+            .Get(CookieAuthenticationDefaults.AuthenticationScheme).Cookie.Name;
+        if (cookie is not null && http.Request.Cookies.Keys.Any(k => k.StartsWith(cookie, StringComparison.Ordinal)))
+            http.Request.Headers.Cookie = string.Join("; ", http.Request.Cookies
+                .Where(c => !c.Key.StartsWith(cookie, StringComparison.Ordinal))
+                .Select(c => $"{c.Key}={Uri.EscapeDataString(c.Value)}"));
+        return http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, AccountService.Principal(user, CookieAuthenticationDefaults.AuthenticationScheme));
+    }
 }

@@ -38,7 +38,7 @@ public static class AccountsApi
                 o.DefaultChallengeScheme = EitherScheme;
             })
             .AddPolicyScheme(EitherScheme, "JWT, or the cookie on the storefront", o => o.ForwardDefaultSelector = context =>
-                context.Request.Headers.Authorization.Count == 0 && Storefront.Serves(context)
+                context.Request.Headers.Authorization.Count == 0 && Storefront.TakesCookie(context)
                     ? CookieAuthenticationDefaults.AuthenticationScheme
                     : JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer()

@@ -10,10 +10,24 @@ public static class Storefront
 {
     private sealed class Marker;
 
+    private sealed class SignInMarker;
+
     private static readonly Marker Instance = new();
+    private static readonly SignInMarker SignIn = new();
 
     public static TBuilder ForStorefront<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(Instance, new RequireAntiforgeryTokenAttribute());
+
+    /// <summary>
+    /// A storefront form that signs in (login, registration): it does not read the cookie the browser brings, so the
+    /// sign-in starts a session of its own and a session id planted in the browser is never taken over.
+    /// </summary>
+    public static TBuilder ForSignIn<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(Instance, SignIn, new RequireAntiforgeryTokenAttribute());
+
+    /// <summary>True when the request is authenticated by the sign-in cookie: a storefront endpoint other than a sign-in.</summary>
+    public static bool TakesCookie(HttpContext context) =>
+        context.GetEndpoint()?.Metadata is { } metadata && metadata.GetMetadata<Marker>() is not null && metadata.GetMetadata<SignInMarker>() is null;
 
     /// <summary>
     /// Refuses a storefront form post whose antiforgery token did not validate. The framework's middleware only records
@@ -30,13 +44,14 @@ public static class Storefront
                 for (var cause = invalid.Error; cause is not null; cause = cause.InnerException)
                     if (cause is BadHttpRequestException unreadable)
                         throw unreadable;
-                const string Expired = "页面已过期，请刷新后重试";
+                // A token that does not validate, or a form that cannot be read at all (a NUL in a value …).
+                var message = invalid.Error is null or AntiforgeryValidationException ? "页面已过期，请刷新后重试" : "表单内容无法读取";
                 if (Api.ApiErrors.WantsPage(context.Request))
-                    await Api.ApiErrors.WritePageAsync(context.Response, StatusCodes.Status400BadRequest, "请求不正确", Expired);
+                    await Api.ApiErrors.WritePageAsync(context.Response, StatusCodes.Status400BadRequest, "请求不正确", message);
                 else
                 {
                     context.Response.StatusCode = StatusCodes.Status400BadRequest;
-                    await context.Response.WriteAsJsonAsync(new Api.ApiMessage(Expired));
+                    await context.Response.WriteAsJsonAsync(new Api.ApiMessage(message));
                 }
                 return;
             }

@@ -29,13 +29,12 @@ public sealed partial class AutoCancelJob(IServiceScopeFactory scopes, TimeProvi
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    /// <summary>One pass: retries the refunds still pending, then cancels; returns how many orders this pass cancelled.</summary>
+    /// <summary>One pass: cancels what is due, then retries the refunds still pending; returns how many orders this pass cancelled.</summary>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken = default)
     {
         var deadline = clock.GetUtcNow().UtcDateTime - options.Value.CancelAfter;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<LuffyDbContext>();
-        await scope.ServiceProvider.GetRequiredService<UnappliedPayments>().RetryAsync(options.Value.CancelBatchSize, cancellationToken);
         var due = await db.Orders.AsNoTracking()
             .Where(o => o.OrderStatus == OrderStatus.Unpaid && o.CreatedAt <= deadline)
             .OrderBy(o => o.CreatedAt)
@@ -65,11 +64,24 @@ public sealed partial class AutoCancelJob(IServiceScopeFactory scopes, TimeProvi
             if (await cancellation.CancelAsync(order.Id, OrderStatus.TimedOut))
                 cancelled++;
         }
+
+        // Then the refunds still pending; a failure here does not undo the cancellations above.
+        try
+        {
+            await scope.ServiceProvider.GetRequiredService<UnappliedPayments>().RetryAsync(options.Value.CancelBatchSize, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogRefundRetryFailed(logger, e);
+        }
         return cancelled;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderNumber} not cancelled: the payment gateway could not be asked; the next pass tries again")]
     private static partial void LogGatewayUnavailable(ILogger logger, Exception exception, string orderNumber);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Retrying the pending refunds failed; the next tick tries again")]
+    private static partial void LogRefundRetryFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Auto-cancel pass failed; the next tick tries again")]
     private static partial void LogFailed(ILogger logger, Exception exception);

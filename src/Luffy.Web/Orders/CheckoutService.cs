@@ -50,8 +50,8 @@ public sealed partial class CheckoutService(
         var requestHash = Hash(request);
         if (idempotencyKey is not null)
         {
-            if (idempotencyKey.Length is 0 or > 128)
-                return CheckoutResult.Refused("Idempotency-Key 应为 1 到 128 个字符");
+            if (idempotencyKey.Length is 0 or > 128 || idempotencyKey.Any(c => c is < ' ' or > '~'))
+                return CheckoutResult.Refused("Idempotency-Key 应为 1 到 128 个可打印的 ASCII 字符");
             if (await ReplayAsync(userId, idempotencyKey, requestHash) is { } replay)
                 return replay;
         }

@@ -229,8 +229,10 @@ public sealed partial class PaymentService(
             (outcome, answer) = ("ignored: WAIT_BUYER_PAY", "success");
         else if (!PaidStatuses.Contains(status))
             (outcome, answer) = ($"ignored: {status}", "success");
-        else if (!AlipayFormats.TryParseAmount(form.GetValueOrDefault("total_amount"), out var amount) || string.IsNullOrEmpty(outTradeNo))
-            (outcome, answer) = ("refused: total_amount or out_trade_no", "failure");
+        else if (!AlipayFormats.TryParseAmount(form.GetValueOrDefault("total_amount"), out var amount) || string.IsNullOrEmpty(outTradeNo)
+                 || string.IsNullOrEmpty(form.GetValueOrDefault("trade_no")))
+            // Without its trade_no a payment cannot be told from a second one, nor refunded precisely.
+            (outcome, answer) = ("refused: total_amount, out_trade_no or trade_no missing", "failure");
         else
         {
             var payTime = AlipayFormats.TryParseTime(form.GetValueOrDefault("gmt_payment"), out var gmt) ? gmt : now;
@@ -275,7 +277,8 @@ public sealed partial class PaymentService(
         if (order.OrderStatus == OrderStatus.Unpaid)
         {
             var query = await alipay.QueryAsync(orderNumber);
-            if (!query.IsSuccess || !PaidStatuses.Contains(query.Get("trade_status")) || !AlipayFormats.TryParseAmount(query.Get("total_amount"), out var amount))
+            if (!query.IsSuccess || !PaidStatuses.Contains(query.Get("trade_status")) || !AlipayFormats.TryParseAmount(query.Get("total_amount"), out var amount)
+                || string.IsNullOrEmpty(query.Get("trade_no")))
                 return (null, StatusCodes.Status409Conflict, "支付结果尚未确认，请稍后刷新");
             var payTime = AlipayFormats.TryParseTime(query.Get("send_pay_date"), out var t) ? t : clock.GetUtcNow().UtcDateTime;
             await FulfilAsync(orderNumber, query.Get("trade_no") ?? "", payTime, amount);
@@ -290,13 +293,15 @@ public sealed partial class PaymentService(
 
     /// <summary>
     /// Before the auto-cancel cancels an order that has a pay URL: asks the gateway. Paid → applied (true: handled), or,
-    /// when the payment cannot be applied (another amount), recorded and refunded (false: go on cancelling);
-    /// unpaid → the trade is closed there (false). A gateway that cannot be asked throws: try next pass.
+    /// when the payment cannot be applied (another amount), recorded and refunded (false: go on cancelling); no trade
+    /// or a closed one → false; waiting for payment → the trade is closed there (false). A gateway that cannot be
+    /// asked throws <see cref="AlipayException"/>: the next pass tries again.
     /// </summary>
     public async Task<bool> ReconcileBeforeCancelAsync(string orderNumber)
     {
         var query = await alipay.QueryAsync(orderNumber);
-        if (query.IsSuccess && PaidStatuses.Contains(query.Get("trade_status")) && AlipayFormats.TryParseAmount(query.Get("total_amount"), out var amount))
+        if (query.IsSuccess && PaidStatuses.Contains(query.Get("trade_status")) && AlipayFormats.TryParseAmount(query.Get("total_amount"), out var amount)
+            && !string.IsNullOrEmpty(query.Get("trade_no")))
         {
             var payTime = AlipayFormats.TryParseTime(query.Get("send_pay_date"), out var t) ? t : clock.GetUtcNow().UtcDateTime;
             var outcome = await FulfilAsync(orderNumber, query.Get("trade_no") ?? "", payTime, amount);
@@ -305,14 +310,17 @@ public sealed partial class PaymentService(
             LogReconciled(logger, orderNumber);
             return true;
         }
-        if (query.IsSuccess || query.SubCode != "ACQ.TRADE_NOT_EXIST")
-        {
-            var close = await alipay.CloseAsync(orderNumber);
-            // Paid between the query and the close: fulfil on the next look.
-            if (!close.IsSuccess && close.SubCode == "ACQ.TRADE_STATUS_ERROR")
-                return true;
-        }
-        return false;
+        // No trade (the buyer never reached the cashier), or one the gateway closed (its time_expire is the order's
+        // deadline, so a trade left unpaid is closed by now): nothing can be paid any more.
+        if ((!query.IsSuccess && query.SubCode == "ACQ.TRADE_NOT_EXIST") || (query.IsSuccess && query.Get("trade_status") == "TRADE_CLOSED"))
+            return false;
+        if (!query.IsSuccess)
+            throw new AlipayException($"alipay.trade.query for {orderNumber}: {query.SubCode} {query.SubMsg}");
+        var close = await alipay.CloseAsync(orderNumber);
+        if (close.IsSuccess || close.SubCode == "ACQ.TRADE_NOT_EXIST")
+            return false;
+        // Paid (or closed) between the query and the close: the next pass looks again.
+        return true;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pay URL issued for order {OrderNumber}")]

@@ -20,10 +20,14 @@ public sealed partial class UnappliedPayments(LuffyDbContext db, AlipayClient al
         return record;
     }
 
-    /// <summary>Retries the refunds still pending, oldest first; returns how many went through.</summary>
+    /// <summary>
+    /// Retries the refunds still pending, those tried least first (one the gateway keeps refusing cannot hold up the
+    /// newer ones); returns how many went through.
+    /// </summary>
     public async Task<int> RetryAsync(int batch, CancellationToken cancellationToken = default)
     {
-        var pending = await db.PaymentExceptions.Where(p => p.RefundedAt == null).OrderBy(p => p.Id).Take(batch).ToListAsync(cancellationToken);
+        var pending = await db.PaymentExceptions.Where(p => p.RefundedAt == null).OrderBy(p => p.RefundAttempts).ThenBy(p => p.Id)
+            .Take(batch).ToListAsync(cancellationToken);
         var refunded = 0;
         foreach (var record in pending)
             if (await TryRefundAsync(record))
@@ -67,7 +71,7 @@ public sealed partial class UnappliedPayments(LuffyDbContext db, AlipayClient al
                 RefundReason(record.Problem), record.TradeNo.StartsWith("out:", StringComparison.Ordinal) ? null : record.TradeNo);
             error = answer.IsSuccess ? null : $"{answer.SubCode} {answer.SubMsg}";
         }
-        catch (Exception e) when (e is AlipayException or HttpRequestException or TaskCanceledException)
+        catch (AlipayException e)
         {
             error = e.Message;
         }

@@ -27,8 +27,14 @@ namespace Luffy.Infrastructure.Data.Migrations.Postgres
                 nullable: false,
                 defaultValue: "");
 
-            // Existing names, as the app compares them (usernames are ASCII letters, digits and '_').
+            // Existing names, as the app compares them (usernames are ASCII letters, digits and '_'). Names that differ
+            // only in case keep their accounts: the oldest keeps the name, the others get one nobody can type ('#' and
+            // the id) and sign in by mobile until an operator renames them.
             migrationBuilder.Sql("UPDATE ly_user SET normalized_username = lower(username);");
+            migrationBuilder.Sql("""
+                UPDATE ly_user SET normalized_username = substr(lower(username), 1, 20) || '#' || CAST(id AS TEXT)
+                WHERE id NOT IN (SELECT min(id) FROM ly_user GROUP BY lower(username));
+                """);
 
             migrationBuilder.CreateTable(
                 name: "ly_payment_exception",
