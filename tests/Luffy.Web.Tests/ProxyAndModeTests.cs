@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Luffy.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Luffy.Web.Tests;
@@ -82,12 +83,38 @@ public sealed class ProductionPaymentSettingsTests
     {
         public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "luffy-tests", Guid.NewGuid().ToString("N"));
 
+        /// <summary>The warnings the app logged.</summary>
+        public System.Collections.Concurrent.ConcurrentQueue<string> Warnings { get; } = new();
+
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseSetting("Luffy:Mode", "Production");
             builder.UseSetting("Luffy:DataDirectory", DataDirectory);
             foreach (var (key, value) in settings)
                 builder.UseSetting(key, value);
+            builder.ConfigureLogging(logging => logging.AddProvider(new WarningCollector(Warnings)));
+        }
+    }
+
+    private sealed class WarningCollector(System.Collections.Concurrent.ConcurrentQueue<string> warnings) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => new Collector(warnings);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Collector(System.Collections.Concurrent.ConcurrentQueue<string> warnings) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => logLevel == LogLevel.Warning;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                if (IsEnabled(logLevel))
+                    warnings.Enqueue(formatter(state, exception));
+            }
         }
     }
 
@@ -145,6 +172,7 @@ public sealed class ProductionPaymentSettingsTests
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/courses/")).StatusCode);
             foreach (var path in new[] { "/alipay-sandbox/sandbox/trades/1/pay", "/alipay-sandbox/gateway.do", "/alipay-sandbox/cashier/1/pay" })
                 Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsync(path, null)).StatusCode);
+            Assert.DoesNotContain(app.Warnings, w => w.Contains("Alipay:Sandbox", StringComparison.Ordinal));
         }
 
         var trial = Configured(await DatabaseAsync());
@@ -154,6 +182,7 @@ public sealed class ProductionPaymentSettingsTests
             var client = app.CreateClient();
             Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsync("/alipay-sandbox/sandbox/trades/no-such-trade/pay", null)).StatusCode);
             Assert.Equal("交易不存在", (await (await client.PostAsync("/alipay-sandbox/sandbox/trades/no-such-trade/pay", null)).JsonAsync()).GetProperty("message").GetString());
+            Assert.Contains(app.Warnings, w => w.Contains("Alipay:Sandbox=true", StringComparison.Ordinal));
         }
     }
 }
