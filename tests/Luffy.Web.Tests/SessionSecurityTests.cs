@@ -175,6 +175,21 @@ public abstract class SessionSecurityTests(LuffyApp app)
     }
 
     [Fact]
+    public async Task A_signed_in_browser_can_sign_in_as_someone_else()
+    {
+        var first = await app.StudentAsync();
+        var second = await app.StudentAsync();
+        var browser = await Browser.SignedInAsync(app, first.Username);
+
+        var again = await browser.PostFormAsync("/user/login", "/user/login", new() { ["username"] = second.Username, ["password"] = "secret123" });
+
+        Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
+        var page = await browser.Http.GetStringAsync("/my/orders");
+        Assert.Contains(second.Username, page);
+        Assert.DoesNotContain(first.Username, page);
+    }
+
+    [Fact]
     public async Task Signing_in_never_takes_over_a_session_id_planted_in_the_browser()
     {
         var attacker = await app.StudentAsync();

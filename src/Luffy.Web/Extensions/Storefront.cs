@@ -10,24 +10,24 @@ public static class Storefront
 {
     private sealed class Marker;
 
-    private sealed class SignInMarker;
-
     private static readonly Marker Instance = new();
-    private static readonly SignInMarker SignIn = new();
+    private static readonly SignInAttribute SignIn = new();
 
     public static TBuilder ForStorefront<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(Instance, new RequireAntiforgeryTokenAttribute());
 
     /// <summary>
     /// A storefront form that signs in (login, registration): it does not read the cookie the browser brings, so the
-    /// sign-in starts a session of its own and a session id planted in the browser is never taken over.
+    /// sign-in starts a session of its own and a session id planted in the browser is never taken over. Its page
+    /// carries <see cref="SignInAttribute"/> too, so that the antiforgery token it renders is an anonymous one, as the
+    /// form post checks it.
     /// </summary>
     public static TBuilder ForSignIn<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(Instance, SignIn, new RequireAntiforgeryTokenAttribute());
 
     /// <summary>True when the request is authenticated by the sign-in cookie: a storefront endpoint other than a sign-in.</summary>
     public static bool TakesCookie(HttpContext context) =>
-        context.GetEndpoint()?.Metadata is { } metadata && metadata.GetMetadata<Marker>() is not null && metadata.GetMetadata<SignInMarker>() is null;
+        context.GetEndpoint()?.Metadata is { } metadata && metadata.GetMetadata<Marker>() is not null && metadata.GetMetadata<SignInAttribute>() is null;
 
     /// <summary>
     /// Refuses a storefront form post whose antiforgery token did not validate. The framework's middleware only records
@@ -72,3 +72,7 @@ public static class Storefront
         !string.IsNullOrEmpty(url) && url[0] == '/' && (url.Length == 1 || url[1] is not ('/' or '\\'))
         && url.All(c => c is > ' ' and < (char)0x7F and not '\\');
 }
+
+/// <summary>Marks the sign-in pages and forms (login, registration): they are served without reading the sign-in cookie.</summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class SignInAttribute : Attribute;
