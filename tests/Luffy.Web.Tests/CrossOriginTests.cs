@@ -31,21 +31,15 @@ public sealed class CrossOriginApp : SqliteGarnetApp
 /// </summary>
 public sealed class CrossOriginTests(CrossOriginApp app) : IClassFixture<CrossOriginApp>, IAsyncLifetime
 {
-    private const string Chromium = "/usr/bin/chromium";
     private IPlaywright? _playwright;
     private IBrowser? _browser;
 
     public async ValueTask InitializeAsync()
     {
-        if (!File.Exists(Chromium))
+        if (!DebianChromium.Installed)
             return;
         _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
+        _browser = await DebianChromium.LaunchAsync(_playwright);
     }
 
     public async ValueTask DisposeAsync()
@@ -60,7 +54,7 @@ public sealed class CrossOriginTests(CrossOriginApp app) : IClassFixture<CrossOr
     /// <summary>A page of <paramref name="site"/>, from which the tests call the API.</summary>
     private async Task<ClientPage> OpenAsync(OriginSite site)
     {
-        Assert.SkipWhen(_browser is null, $"{Chromium} is not installed: the browser tests need Debian's chromium package");
+        Assert.SkipWhen(_browser is null, $"{DebianChromium.Path} is not installed: the browser tests need Debian's chromium package");
         var page = await (await _browser!.NewContextAsync()).NewPageAsync();
         await page.GotoAsync(site.Origin + "/", new PageGotoOptions { WaitUntil = WaitUntilState.DOMContentLoaded });
         return new ClientPage(page, Api);

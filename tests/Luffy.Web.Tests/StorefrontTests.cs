@@ -13,7 +13,6 @@ namespace Luffy.Web.Tests;
 /// </summary>
 public sealed class StorefrontTests(KestrelSqliteApp app) : IClassFixture<KestrelSqliteApp>, IAsyncLifetime
 {
-    private const string Chromium = "/usr/bin/chromium";
     private static readonly string Shots = Path.Combine(AppContext.BaseDirectory, "screenshots");
     private IPlaywright? _playwright;
     private IBrowser? _browser;
@@ -21,16 +20,11 @@ public sealed class StorefrontTests(KestrelSqliteApp app) : IClassFixture<Kestre
 
     public async ValueTask InitializeAsync()
     {
-        if (!File.Exists(Chromium))
+        if (!DebianChromium.Installed)
             return;
         Directory.CreateDirectory(Shots);
         _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
+        _browser = await DebianChromium.LaunchAsync(_playwright);
     }
 
     public async ValueTask DisposeAsync()
@@ -42,7 +36,7 @@ public sealed class StorefrontTests(KestrelSqliteApp app) : IClassFixture<Kestre
 
     private async Task<IPage> PageAsync(int width = 1280, int height = 900)
     {
-        Assert.SkipWhen(_browser is null, $"{Chromium} is not installed: the browser tests need Debian's chromium package");
+        Assert.SkipWhen(_browser is null, $"{DebianChromium.Path} is not installed: the browser tests need Debian's chromium package");
         var context = await _browser!.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = app.Anonymous().BaseAddress!.ToString(),
