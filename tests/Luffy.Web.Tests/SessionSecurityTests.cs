@@ -276,6 +276,7 @@ public abstract class SessionSecurityTests(LuffyApp app)
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await user.Http.GetAsync("/users/credit/")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await user.OrderAsync()).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await user.OrderAsync(credit: 10)).StatusCode);
         Assert.Equal(0, await app.WithDbAsync(db => db.Orders.CountAsync(o => o.UserId == user.Id)));
     }
 

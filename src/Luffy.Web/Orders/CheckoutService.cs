@@ -110,7 +110,8 @@ public sealed partial class CheckoutService(
         long? balance = null, max = null;
         if (credits > 0 || withBalance)
         {
-            balance = await db.Users.Where(u => u.Id == userId).Select(u => u.Credit).SingleAsync();
+            balance = await db.Users.Where(u => u.Id == userId).Select(u => (long?)u.Credit).SingleOrDefaultAsync()
+                ?? throw new AccountGoneException();
             max = Credits.MaxFor(sale?.Apply(total) ?? total, rate, balance.Value);
             if (credits > max)
                 return (null, credits > balance
