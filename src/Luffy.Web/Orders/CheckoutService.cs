@@ -169,22 +169,10 @@ public sealed partial class CheckoutService(
                 db.Orders.Add(order);
                 await db.SaveChangesAsync();
 
-                if (couponId != 0 && await db.UserCoupons
-                        .Where(u => u.Id == couponId && u.UserId == userId && !u.IsUse)
-                        .ExecuteUpdateAsync(u => u.SetProperty(x => x.IsUse, true).SetProperty(x => x.OrderId, order.Id)) != 1)
+                if (couponId != 0 && !await OrderHolds.HoldCouponAsync(db, userId, couponId, order.Id))
                     return CheckoutResult.Refused($"{CouponRules.Unusable}：已被另一个订单使用");
-
-                if (credits > 0)
-                {
-                    if (await db.Users.Where(u => u.Id == userId && u.Credit >= credits)
-                            .ExecuteUpdateAsync(u => u.SetProperty(x => x.Credit, x => x.Credit - credits)) != 1)
-                        return CheckoutResult.Refused("贝里余额不足");
-                    var balance = await db.Users.Where(u => u.Id == userId).Select(u => u.Credit).SingleAsync();
-                    db.CreditEntries.Add(new CreditEntry
-                    {
-                        UserId = userId, Delta = -credits, BalanceAfter = balance, Reason = "下单抵扣", OrderNumber = order.OrderNumber, CreatedAt = now,
-                    });
-                }
+                if (credits > 0 && !await OrderHolds.DebitCreditsAsync(db, userId, credits, order.OrderNumber, now))
+                    return CheckoutResult.Refused("贝里余额不足");
 
                 if (free)
                     await Fulfilment.GrantAsync(db, userId, order, BuyType.Free, now);

@@ -20,18 +20,11 @@ public sealed partial class OrderCancellation(LuffyDbContext db, TimeProvider cl
         var order = await db.Orders.AsNoTracking().Where(o => o.Id == orderId)
             .Select(o => new { o.OrderNumber, o.UserId, o.Credit, o.Coupon }).SingleAsync();
         if (order.Coupon != 0)
-            await db.UserCoupons.Where(u => u.Id == order.Coupon && u.OrderId == orderId)
-                .ExecuteUpdateAsync(u => u.SetProperty(x => x.IsUse, false).SetProperty(x => x.OrderId, (long?)null));
+            await OrderHolds.ReleaseCouponAsync(db, order.Coupon, orderId);
         if (order.Credit > 0)
         {
-            await db.Users.Where(u => u.Id == order.UserId)
-                .ExecuteUpdateAsync(u => u.SetProperty(x => x.Credit, x => x.Credit + order.Credit));
-            var balance = await db.Users.Where(u => u.Id == order.UserId).Select(u => u.Credit).SingleAsync();
-            db.CreditEntries.Add(new CreditEntry
-            {
-                UserId = order.UserId, Delta = order.Credit, BalanceAfter = balance,
-                Reason = to == OrderStatus.TimedOut ? "订单超时取消退还" : "订单取消退还", OrderNumber = order.OrderNumber, CreatedAt = now,
-            });
+            await OrderHolds.RefundCreditsAsync(db, order.UserId, order.Credit,
+                to == OrderStatus.TimedOut ? "订单超时取消退还" : "订单取消退还", order.OrderNumber, now);
             await db.SaveChangesAsync();
         }
         await transaction.CommitAsync();

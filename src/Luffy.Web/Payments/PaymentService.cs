@@ -111,10 +111,8 @@ public sealed partial class PaymentService(
                 .ExecuteUpdateAsync(o => o.SetProperty(x => x.Coupon, couponId).SetProperty(x => x.RealPrice, quote.RealPrice.Fen)) != 1)
             return new(StatusCodes.Status409Conflict, "订单已变化，请刷新后重试");
         if (order.Coupon != 0)
-            await db.UserCoupons.Where(u => u.Id == order.Coupon && u.OrderId == order.Id)
-                .ExecuteUpdateAsync(u => u.SetProperty(x => x.IsUse, false).SetProperty(x => x.OrderId, (long?)null));
-        if (couponId != 0 && await db.UserCoupons.Where(u => u.Id == couponId && u.UserId == order.UserId && !u.IsUse)
-                .ExecuteUpdateAsync(u => u.SetProperty(x => x.IsUse, true).SetProperty(x => x.OrderId, order.Id)) != 1)
+            await OrderHolds.ReleaseCouponAsync(db, order.Coupon, order.Id);
+        if (couponId != 0 && !await OrderHolds.HoldCouponAsync(db, order.UserId, couponId, order.Id))
             return new(StatusCodes.Status400BadRequest, $"{CouponRules.Unusable}：已被另一个订单使用");
         order.Coupon = couponId;
         order.RealPrice = quote.RealPrice.Fen;
