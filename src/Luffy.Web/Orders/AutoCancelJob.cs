@@ -43,7 +43,7 @@ public sealed partial class AutoCancelJob(IServiceScopeFactory scopes, TimeProvi
             .ToListAsync(cancellationToken);
 
         var cancellation = scope.ServiceProvider.GetRequiredService<OrderCancellation>();
-        var payments = scope.ServiceProvider.GetRequiredService<PaymentService>();
+        var payments = scope.ServiceProvider.GetRequiredService<GatewayReconciliation>();
         var cancelled = 0;
         foreach (var order in due)
         {

@@ -10,7 +10,7 @@ public static class OrderActions
     {
         var web = app.MapGroup("/web/orders").RequireAuthorization().ExcludeFromDescription().ForStorefront();
         // The checkout form carries a key made when the page was rendered: a double click places one order.
-        web.MapPost("/", async (HttpContext http, CheckoutService checkout, PaymentService payments,
+        web.MapPost("/", async (HttpContext http, CheckoutService checkout, PayUrlService payments,
             [FromForm] int? coupon, [FromForm] long? credit, [FromForm(Name = "idempotency_key")] string? key) =>
         {
             var result = await checkout.CreateAsync(http.User.UserId(), new CreateOrderRequest(1, coupon ?? 0, credit ?? 0), key);
@@ -27,7 +27,7 @@ public static class OrderActions
                 return Results.Redirect($"/my/orders?paid={number}");
             return await PayAsync(http, payments, number);
         });
-        web.MapPost("/{orderNumber}/pay", (HttpContext http, PaymentService payments, string orderNumber) => PayAsync(http, payments, orderNumber));
+        web.MapPost("/{orderNumber}/pay", (HttpContext http, PayUrlService payments, string orderNumber) => PayAsync(http, payments, orderNumber));
         web.MapPost("/{orderNumber}/cancel", async (HttpContext http, string orderNumber, LuffyDbContext db, OrderCancellation cancellation) =>
         {
             var result = await OrdersApi.Cancel(orderNumber, http, db, cancellation);
@@ -39,7 +39,7 @@ public static class OrderActions
     }
 
     /// <summary>Sends the browser to the Alipay cashier (the sandbox in embedded mode).</summary>
-    private static async Task<IResult> PayAsync(HttpContext http, PaymentService payments, string orderNumber)
+    private static async Task<IResult> PayAsync(HttpContext http, PayUrlService payments, string orderNumber)
     {
         var pay = await payments.PayUrlAsync(http.User.UserId(), orderNumber, null);
         return pay.Url is { } url ? Results.Redirect(url) : Results.Redirect($"/my/orders?error={Uri.EscapeDataString(pay.Message)}");

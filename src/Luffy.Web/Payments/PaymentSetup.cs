@@ -43,7 +43,10 @@ public static partial class PaymentSetup
         });
         services.AddTransient(sp => new AlipayClient(sp.GetRequiredService<AlipayHttp>().Client, sp.GetRequiredService<AlipayMerchant>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(new PaymentUrls(options.NotifyUrl, options.ReturnUrl));
-        services.AddScoped<PaymentService>();
+        services.AddScoped<PayUrlService>();
+        services.AddScoped<PaymentFulfilment>();
+        services.AddScoped<AlipayCallbacks>();
+        services.AddScoped<GatewayReconciliation>();
         services.AddScoped<UnappliedPayments>();
         services.AddSingleton<PaymentMetrics>();
         return builder;

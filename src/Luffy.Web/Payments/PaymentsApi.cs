@@ -18,7 +18,7 @@ public static class PaymentsApi
     }
 
     /// <summary>The signed Alipay URL for the caller's unpaid order (<c>coupon_id</c> only before the first URL).</summary>
-    public static async Task<IResult> PayUrl(HttpContext http, PaymentService payments,
+    public static async Task<IResult> PayUrl(HttpContext http, PayUrlService payments,
         [FromQuery(Name = "order_number")] string? orderNumber, [FromQuery(Name = "coupon_id")] int? couponId)
     {
         if (string.IsNullOrWhiteSpace(orderNumber))
@@ -30,7 +30,7 @@ public static class PaymentsApi
     }
 
     /// <summary>The browser's return from the cashier: <c>{message: {pay_time, real_price, course_list}}</c>.</summary>
-    public static async Task<IResult> Return(HttpContext http, PaymentService payments)
+    public static async Task<IResult> Return(HttpContext http, AlipayCallbacks payments)
     {
         var parameters = http.Request.Query.ToDictionary(q => q.Key, q => (string?)q.Value.ToString(), StringComparer.Ordinal);
         var (result, status, message) = await payments.HandleReturnAsync(parameters);
@@ -47,7 +47,7 @@ public static class PaymentsApi
     /// Alipay's asynchronous notification (form-encoded, no login): answers the plain text <c>success</c> or <c>failure</c>.
     /// A body over <see cref="NotifyMaxBytes"/> is a 413, one of more than <see cref="NotifyMaxFields"/> fields a 400; neither is read further.
     /// </summary>
-    public static async Task<IResult> Notify(HttpContext http, PaymentService payments)
+    public static async Task<IResult> Notify(HttpContext http, AlipayCallbacks payments)
     {
         if (!http.Request.HasFormContentType)
             return TypedResults.Text("failure", statusCode: StatusCodes.Status415UnsupportedMediaType);

@@ -1,0 +1,118 @@
+using Luffy.Domain.Coupons;
+using Luffy.Domain.Orders;
+using Luffy.Infrastructure.Alipay;
+using Luffy.Web.Extensions;
+using Luffy.Web.Orders;
+using Microsoft.Extensions.Options;
+
+namespace Luffy.Web.Payments;
+
+public sealed record PayUrlResult(int StatusCode, string Message, string? Url = null);
+
+/// <summary>
+/// The pay URL of an order: the price frozen and the signed <c>alipay.trade.page.pay</c> URL issued in one guarded step,
+/// and the tutorial's coupon change before the first URL.
+/// </summary>
+public sealed partial class PayUrlService(
+    LuffyDbContext db, AlipayClient alipay, SelfUrl self, PaymentUrls urls, TimeProvider clock, ProxyOptions proxy, IHttpContextAccessor http,
+    IOptions<OrderOptions> orderOptions, IOptions<LuffyOptions> luffy, ILogger<PayUrlService> logger)
+{
+    public string NotifyUrl => urls.Notify ?? PublicBase + PaymentUrls.ResultPath;
+    public string ReturnUrl => urls.Return ?? PublicBase + PaymentUrls.ResultPage;
+
+    /// <summary>
+    /// Where the outside world reaches this app: behind a configured reverse proxy the scheme and host the client used
+    /// (forwarded headers), otherwise the address the server listens on.
+    /// </summary>
+    private string PublicBase => proxy.Enabled && http.HttpContext?.Request is { Host.HasValue: true } request
+        ? $"{request.Scheme}://{request.Host}{request.PathBase}"
+        : self.Value;
+
+    /// <summary>
+    /// The signed page.pay URL for the caller's own unpaid, unexpired order. <paramref name="couponId"/> (the tutorial's
+    /// client) may change the coupon only before the first pay URL; from then on the pricing is frozen.
+    /// </summary>
+    public async Task<PayUrlResult> PayUrlAsync(int userId, string orderNumber, int? couponId)
+    {
+        var order = await db.Orders.SingleOrDefaultAsync(o => o.OrderNumber == orderNumber && o.UserId == userId);
+        if (order is null)
+            return new(StatusCodes.Status404NotFound, "订单不存在");
+        var now = clock.GetUtcNow().UtcDateTime;
+        var deadline = order.CreatedAt + orderOptions.Value.CancelAfter;
+        if (order.OrderStatus != OrderStatus.Unpaid)
+            return new(StatusCodes.Status409Conflict, $"订单{OrderTexts.Status(order.OrderStatus)}，不能支付");
+        if (now >= deadline)
+            return new(StatusCodes.Status409Conflict, "订单已超过支付期限");
+
+        if (couponId is { } wanted && wanted != order.Coupon)
+        {
+            if (order.PayUrlIssuedAt is not null)
+                return new(StatusCodes.Status409Conflict, "已发起过支付，订单价格不能再修改");
+            if (await ChangeCouponAsync(order, wanted, now) is { } refusal)
+                return refusal;
+            if (order.OrderStatus == OrderStatus.Paid)
+                return new(StatusCodes.Status200OK, "优惠后无需支付，课程已开通");
+        }
+
+        // Freezing the price and issuing the URL are one guarded step: the price is frozen only if it is still the
+        // one read above (a coupon change in between makes this a conflict, never a URL at the old price), and once
+        // frozen no coupon change passes its own guard (pay_url_issued_at IS NULL).
+        if (order.PayUrlIssuedAt is null
+            && await db.Orders.Where(o => o.Id == order.Id && o.OrderStatus == OrderStatus.Unpaid && o.PayUrlIssuedAt == null
+                    && o.RealPrice == order.RealPrice && o.Coupon == order.Coupon)
+                .ExecuteUpdateAsync(o => o.SetProperty(x => x.PayUrlIssuedAt, now)) != 1
+            && !await db.Orders.AnyAsync(o => o.Id == order.Id && o.OrderStatus == OrderStatus.Unpaid && o.PayUrlIssuedAt != null
+                && o.RealPrice == order.RealPrice))
+            return new(StatusCodes.Status409Conflict, "订单已变化，请刷新后重试");
+        var url = alipay.PagePayUrl(order.OrderNumber, new Money(order.RealPrice), $"路飞学城：{order.OrderTitle}", deadline, NotifyUrl, ReturnUrl);
+        LogPayUrl(logger, order.OrderNumber);
+        return new(StatusCodes.Status200OK, "发起支付成功", url);
+    }
+
+    /// <summary>Re-prices an order that has no pay URL yet with another coupon (0 = none), in one transaction.</summary>
+    private async Task<PayUrlResult?> ChangeCouponAsync(Order order, int couponId, DateTime now)
+    {
+        CouponSale? sale = null;
+        // Tracked with the order (its Details fill in): re-priced below and granted if the order becomes free.
+        var lines = await db.OrderDetails.Where(d => d.OrderId == order.Id).OrderBy(d => d.Id).ToListAsync();
+        var total = new Money(order.TotalPrice);
+        if (couponId != 0)
+        {
+            if (await HeldCoupons.LoadAsync(db, couponId) is not { } coupon)
+                return new(StatusCodes.Status400BadRequest, CouponRules.Unusable);
+            if (CouponRules.WhyUnusable(coupon.Holding, order.UserId, total, now) is { } reason)
+                return new(StatusCodes.Status400BadRequest, reason);
+            sale = coupon.Sale;
+        }
+        var rate = luffy.Value.CreditsPerYuan;
+        var max = Credits.MaxFor(sale?.Apply(total) ?? total, rate, long.MaxValue);
+        if (order.Credit > max)
+            return new(StatusCodes.Status400BadRequest, $"使用该优惠券后本单最多可使用 {max} 贝里，请重新下单");
+        var quote = OrderPricing.Quote(lines.Select(d => new PricedLine(new Money(d.Price), new Money(d.PolicyPrice))).ToList(), sale, order.Credit, rate);
+
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        if (await db.Orders.Where(o => o.Id == order.Id && o.OrderStatus == OrderStatus.Unpaid && o.PayUrlIssuedAt == null && o.Coupon == order.Coupon)
+                .ExecuteUpdateAsync(o => o.SetProperty(x => x.Coupon, couponId).SetProperty(x => x.RealPrice, quote.RealPrice.Fen)) != 1)
+            return new(StatusCodes.Status409Conflict, "订单已变化，请刷新后重试");
+        if (order.Coupon != 0)
+            await OrderHolds.ReleaseCouponAsync(db, order.Coupon, order.Id);
+        if (couponId != 0 && !await OrderHolds.HoldCouponAsync(db, order.UserId, couponId, order.Id))
+            return new(StatusCodes.Status400BadRequest, $"{CouponRules.Unusable}：已被另一个订单使用");
+        order.Coupon = couponId;
+        order.RealPrice = quote.RealPrice.Fen;
+        for (var i = 0; i < lines.Count; i++)
+            lines[i].RealPrice = quote.LineRealPrices[i].Fen;
+        if (quote.RealPrice.IsZero)
+        {
+            order.OrderStatus = OrderStatus.Paid;
+            order.PayTime = now;
+            await Fulfilment.GrantAsync(db, order.UserId, order, BuyType.Free, now);
+        }
+        await db.SaveChangesAsync();
+        await transaction.CommitAsync();
+        return null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pay URL issued for order {OrderNumber}")]
+    private static partial void LogPayUrl(ILogger logger, string orderNumber);
+}
