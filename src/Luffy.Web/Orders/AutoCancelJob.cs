@@ -61,7 +61,7 @@ public sealed partial class AutoCancelJob(IServiceScopeFactory scopes, TimeProvi
                     continue;
                 }
             }
-            if (await cancellation.CancelAsync(order.Id, OrderStatus.TimedOut))
+            if (await cancellation.CancelAsync(order.Id, OrderTransition.TimeOut))
                 cancelled++;
         }
 

@@ -4,18 +4,19 @@ namespace Luffy.Web.Orders;
 
 /// <summary>
 /// Cancels an unpaid order and gives back what it held: the coupon and the credits (with a ledger row).
-/// The status change is guarded by <c>status = 0</c>, so however many callers race, one cancels and refunds.
+/// The status change is the guarded <see cref="OrderTransitions.CancelAsync"/>, so however many callers race, one
+/// cancels and gives back.
 /// </summary>
 public sealed partial class OrderCancellation(LuffyDbContext db, TimeProvider clock, ILogger<OrderCancellation> logger)
 {
     /// <summary>True when this call cancelled the order; false when it was no longer unpaid.</summary>
-    public async Task<bool> CancelAsync(long orderId, OrderStatus to)
+    public async Task<bool> CancelAsync(long orderId, OrderTransition cancel)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var transaction = await db.Database.BeginTransactionAsync();
-        if (await db.Orders.Where(o => o.Id == orderId && o.OrderStatus == OrderStatus.Unpaid)
-                .ExecuteUpdateAsync(o => o.SetProperty(x => x.OrderStatus, to)) != 1)
+        if (!await OrderTransitions.CancelAsync(db, orderId, cancel))
             return false;
+        var to = OrderLifecycle.Target(cancel);
 
         var order = await db.Orders.AsNoTracking().Where(o => o.Id == orderId)
             .Select(o => new { o.OrderNumber, o.UserId, o.Credit, o.Coupon }).SingleAsync();

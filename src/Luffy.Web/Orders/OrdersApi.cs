@@ -88,7 +88,7 @@ public static class OrdersApi
             .Select(o => new { o.Id, o.OrderStatus }).SingleOrDefaultAsync();
         if (order is null)
             return ApiErrors.NotFound(NoSuchOrder);
-        if (!await cancellation.CancelAsync(order.Id, OrderStatus.Cancelled))
+        if (!await cancellation.CancelAsync(order.Id, OrderTransition.Cancel))
         {
             var current = await db.Orders.Where(o => o.Id == order.Id).Select(o => o.OrderStatus).SingleAsync();
             return TypedResults.Conflict(new ApiMessage($"订单{OrderTexts.Status(current)}，不能取消"));

@@ -58,9 +58,7 @@ public sealed partial class PayUrlService(
         // one read above (a coupon change in between makes this a conflict, never a URL at the old price), and once
         // frozen no coupon change passes its own guard (pay_url_issued_at IS NULL).
         if (order.PayUrlIssuedAt is null
-            && await db.Orders.Where(o => o.Id == order.Id && o.OrderStatus == OrderStatus.Unpaid && o.PayUrlIssuedAt == null
-                    && o.RealPrice == order.RealPrice && o.Coupon == order.Coupon)
-                .ExecuteUpdateAsync(o => o.SetProperty(x => x.PayUrlIssuedAt, now)) != 1
+            && !await OrderTransitions.FreezePriceAsync(db, order.Id, order.RealPrice, order.Coupon, now)
             && !await db.Orders.AnyAsync(o => o.Id == order.Id && o.OrderStatus == OrderStatus.Unpaid && o.PayUrlIssuedAt != null
                 && o.RealPrice == order.RealPrice))
             return new(StatusCodes.Status409Conflict, "订单已变化，请刷新后重试");
@@ -91,8 +89,7 @@ public sealed partial class PayUrlService(
         var quote = OrderPricing.Quote(lines.Select(d => new PricedLine(new Money(d.Price), new Money(d.PolicyPrice))).ToList(), sale, order.Credit, rate);
 
         await using var transaction = await db.Database.BeginTransactionAsync();
-        if (await db.Orders.Where(o => o.Id == order.Id && o.OrderStatus == OrderStatus.Unpaid && o.PayUrlIssuedAt == null && o.Coupon == order.Coupon)
-                .ExecuteUpdateAsync(o => o.SetProperty(x => x.Coupon, couponId).SetProperty(x => x.RealPrice, quote.RealPrice.Fen)) != 1)
+        if (!await OrderTransitions.RepriceAsync(db, order.Id, order.Coupon, couponId, quote.RealPrice.Fen))
             return new(StatusCodes.Status409Conflict, "订单已变化，请刷新后重试");
         if (order.Coupon != 0)
             await OrderHolds.ReleaseCouponAsync(db, order.Coupon, order.Id);

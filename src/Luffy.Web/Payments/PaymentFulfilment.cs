@@ -33,8 +33,7 @@ public sealed partial class PaymentFulfilment(LuffyDbContext db, UnappliedPaymen
         // The usual case first, without a read before it: the unpaid order with this amount becomes paid.
         await using (var transaction = await db.Database.BeginTransactionAsync())
         {
-            if (await db.Orders.Where(o => o.OrderNumber == orderNumber && o.OrderStatus == OrderStatus.Unpaid && o.RealPrice == amount.Fen)
-                    .ExecuteUpdateAsync(o => o.SetProperty(x => x.OrderStatus, OrderStatus.Paid).SetProperty(x => x.PayTime, payTime).SetProperty(x => x.TradeNo, tradeNo)) == 1)
+            if (await OrderTransitions.PayAsync(db, orderNumber, amount, payTime, tradeNo))
             {
                 // The order's lines, each with the purchase of its course the user already has, in one query
                 // (tracked: the purchases are extended).
@@ -83,7 +82,7 @@ public sealed partial class PaymentFulfilment(LuffyDbContext db, UnappliedPaymen
 
         // The trade of that order can no longer pay it: give the order's coupon and credits back, then the money.
         if (problem == PaymentProblem.AmountMismatch && order!.OrderStatus == OrderStatus.Unpaid)
-            await cancellation.CancelAsync(order.Id, OrderStatus.Cancelled);
+            await cancellation.CancelAsync(order.Id, OrderTransition.Cancel);
         await unapplied.RecordAndRefundAsync(orderNumber, tradeNo, amount, problem);
         return FulfilOutcome.Unapplied;
     }

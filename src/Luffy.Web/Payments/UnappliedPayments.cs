@@ -1,5 +1,6 @@
 using Luffy.Domain.Orders;
 using Luffy.Infrastructure.Alipay;
+using Luffy.Web.Orders;
 
 namespace Luffy.Web.Payments;
 
@@ -91,8 +92,7 @@ public sealed partial class UnappliedPayments(LuffyDbContext db, AlipayClient al
         // The money of an order cancelled (before it came, or because it was not the order's amount) is back: the
         // order says so (已退款).
         if (record.Problem is PaymentProblem.OrderClosed or PaymentProblem.AmountMismatch)
-            await db.Orders.Where(o => o.OrderNumber == record.OutTradeNo && (o.OrderStatus == OrderStatus.Cancelled || o.OrderStatus == OrderStatus.TimedOut))
-                .ExecuteUpdateAsync(o => o.SetProperty(x => x.OrderStatus, OrderStatus.Refunded).SetProperty(x => x.TradeNo, record.TradeNo));
+            await OrderTransitions.RefundAsync(db, record.OutTradeNo, record.TradeNo);
         await transaction.CommitAsync();
         record.RefundedAt = now;
         LogRefunded(logger, record.OutTradeNo, record.TradeNo, record.Problem.ToString());
