@@ -2,7 +2,7 @@
 # bench/run.sh embedded|production — builds Release, starts what it needs on loopback, makes 2000 users with
 # three selected courses each, runs the checkout-list workload (wrk) and the checkout funnel (bench/Luffy.Bench),
 # in production mode also the pgbench limit, stops everything it started and appends the figures to
-# bench/RESULTS.md. Every step is bounded in time.
+# bench/history/<year-month>.md (bench/RESULTS.md keeps the current ones). Every step is bounded in time.
 #   embedded:   SQLite + embedded Garnet + the sandbox mounted in the app (a fresh data directory)
 #   production: PostgreSQL and redis-server (installed with apt if missing, started here on loopback),
 #               the sandbox gateway as its own process
@@ -254,6 +254,9 @@ fi
 to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /[0-9]s$/ && v !~ /ms$/) n *= 1000; print n }'; }
 verdict() { echo "| $2 | $3 | $([ -n "$1" ] && echo met || echo '**missed**') |"; }
 
+history="$root/bench/history/$(date -u +%Y-%m).md"
+mkdir -p "$root/bench/history"
+[ -e "$history" ] || printf '# Benchmark runs, %s (history)\n\nEvery run of `bench/run.sh` as it appends itself, with the readings written beside them. The current figures are in\n`bench/RESULTS.md`.\n' "$(date -u +%Y-%m)" > "$history"
 {
   echo
   echo "## $(date -u '+%Y-%m-%d %H:%M') — bench/run.sh $mode"
@@ -317,5 +320,5 @@ verdict() { echo "| $2 | $3 | $([ -n "$1" ] && echo met || echo '**missed**') |"
     echo "|---|---|---|"
     printf '%s' "$growth"
   fi
-} >> "$root/bench/RESULTS.md"
-echo "== appended to bench/RESULTS.md"
+} >> "$history"
+echo "== appended to ${history#"$root/"} (the current figures in bench/RESULTS.md are updated by hand)"
