@@ -19,10 +19,13 @@ public sealed record OrderLineDraft(CourseOffer Course, ExpireOption Option, Dom
 /// </summary>
 public sealed record CheckoutDraft(IReadOnlyList<OrderLineDraft> Lines, OrderQuote Quote, long? CreditBalance, long? MaxCredits);
 
-/// <summary>The outcome of placing an order: the status code and the body the client gets (and a retry gets again).</summary>
-public sealed record CheckoutResult(int StatusCode, object Body)
+/// <summary>
+/// The outcome of placing an order: <see cref="Placed"/> (also what a retry with the same Idempotency-Key gets again),
+/// <see cref="Refusal"/> (with the reason), or <see cref="KeyReused"/> (the key came with another body).
+/// </summary>
+public sealed record CheckoutResult(OrderCreated? Placed, string? Refusal = null, bool KeyReused = false)
 {
-    public static CheckoutResult Refused(string message) => new(StatusCodes.Status400BadRequest, new ApiMessage(message));
+    public static CheckoutResult Refused(string message) => new(null, message);
 }
 
 /// <summary>
@@ -61,7 +64,7 @@ public sealed partial class CheckoutService(
         if (draft is null)
             return CheckoutResult.Refused(refusal!);
         var created = await WriteAsync(userId, draft.Lines, draft.Quote, couponId, credits, idempotencyKey, requestHash, now);
-        if (created.StatusCode == StatusCodes.Status201Created)
+        if (created.Placed is not null)
             await RemoveFromCartAsync(userId, draft.Lines.Select(l => l.Course.Id).ToList());
         return created;
     }
@@ -186,7 +189,7 @@ public sealed partial class CheckoutService(
                 await db.SaveChangesAsync();
                 await transaction.CommitAsync();
                 LogCreated(logger, order.OrderNumber, userId, quote.RealPrice.ToString());
-                return new CheckoutResult(StatusCodes.Status201Created, body);
+                return new CheckoutResult(body);
             }
             catch (DbUpdateException) when (attempt < NumberAttempts)
             {
@@ -212,8 +215,8 @@ public sealed partial class CheckoutService(
         if (record is null)
             return null;
         if (record.RequestHash != requestHash)
-            return new CheckoutResult(StatusCodes.Status422UnprocessableEntity, new ApiMessage("这个 Idempotency-Key 已用于另一个请求"));
-        return new CheckoutResult(record.StatusCode, JsonDocument.Parse(record.ResponseBody).RootElement.Clone());
+            return new CheckoutResult(null, "这个 Idempotency-Key 已用于另一个请求", KeyReused: true);
+        return new CheckoutResult(JsonSerializer.Deserialize<OrderCreated>(record.ResponseBody, json.Value.SerializerOptions));
     }
 
     private async Task RemoveFromCartAsync(int userId, IReadOnlyCollection<int> courseIds)

@@ -14,18 +14,11 @@ public static class OrderActions
             [FromForm] int? coupon, [FromForm] long? credit, [FromForm(Name = "idempotency_key")] string? key) =>
         {
             var result = await checkout.CreateAsync(http.User.UserId(), new CreateOrderRequest(1, coupon ?? 0, credit ?? 0), key);
-            var (number, status) = result.Body switch
-            {
-                OrderCreated created => (created.OrderNumber, created.OrderStatus),
-                System.Text.Json.JsonElement replay when result.StatusCode == StatusCodes.Status201Created =>
-                    (replay.GetProperty("order").GetString(), replay.GetProperty("order_status").GetInt32()),
-                _ => (null, 0),
-            };
-            if (number is null)
-                return Results.Redirect($"/order?error={Uri.EscapeDataString(((ApiMessage)result.Body).Message)}");
-            if (status != 0)
-                return Results.Redirect($"/my/orders?paid={number}");
-            return await PayAsync(http, payments, number);
+            if (result.Placed is not { } placed)
+                return Results.Redirect($"/order?error={Uri.EscapeDataString(result.Refusal!)}");
+            if (placed.OrderStatus != 0)
+                return Results.Redirect($"/my/orders?paid={placed.OrderNumber}");
+            return await PayAsync(http, payments, placed.OrderNumber);
         });
         web.MapPost("/{orderNumber}/pay", (HttpContext http, PayUrlService payments, string orderNumber) => PayAsync(http, payments, orderNumber));
         web.MapPost("/{orderNumber}/cancel", async (HttpContext http, string orderNumber, LuffyDbContext db, OrderCancellation cancellation) =>

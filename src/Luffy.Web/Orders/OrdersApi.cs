@@ -40,12 +40,16 @@ public static class OrdersApi
     /// Places an order for the selected cart items. With an <c>Idempotency-Key</c> header a retry gets the first
     /// answer again and creates nothing; the same key with another body is a 422.
     /// </summary>
-    public static async Task<IResult> Create(
+    public static async Task<Results<Created<OrderCreated>, BadRequest<ApiMessage>, UnprocessableEntity<ApiMessage>>> Create(
         CreateOrderRequest request, HttpContext http, CheckoutService checkout,
         [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey)
     {
         var result = await checkout.CreateAsync(http.User.UserId(), request, idempotencyKey);
-        return TypedResults.Json(result.Body, statusCode: result.StatusCode);
+        if (result.Placed is { } placed)
+            return TypedResults.Created($"/orders/{placed.OrderNumber}/", placed);
+        return result.KeyReused
+            ? TypedResults.UnprocessableEntity(new ApiMessage(result.Refusal!))
+            : ApiErrors.BadRequest(result.Refusal!);
     }
 
     public static async Task<Results<Ok<OrderDto>, NotFound<ApiMessage>>> Get(string orderNumber, HttpContext http, [AsParameters] OrderServices s)
