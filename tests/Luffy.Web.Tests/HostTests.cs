@@ -100,6 +100,18 @@ public abstract class HostTests(LuffyApp app)
         Assert.Equal(HttpStatusCode.OK, ui.StatusCode);
     }
 
+    [Theory]
+    [InlineData("/orders", "post", "201,400,422")]
+    [InlineData("/payments/alipay/url", "get", "200,400,404,409")]
+    [InlineData("/payments/alipay/result", "get", "200,400,404,409")]
+    public async Task The_api_document_shows_every_answer_of_an_endpoint(string path, string method, string statuses)
+    {
+        var document = await app.Anonymous().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var responses = document.GetProperty("paths").GetProperty(path).GetProperty(method).GetProperty("responses")
+            .EnumerateObject().Select(r => r.Name).Order().ToList();
+        Assert.Equal(statuses.Split(',').Order().ToList(), responses);
+    }
+
     [Fact]
     public async Task Unknown_route_is_404_with_a_message()
     {

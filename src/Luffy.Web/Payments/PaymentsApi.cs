@@ -18,25 +18,35 @@ public static class PaymentsApi
     }
 
     /// <summary>The signed Alipay URL for the caller's unpaid order (<c>coupon_id</c> only before the first URL).</summary>
-    public static async Task<IResult> PayUrl(HttpContext http, PayUrlService payments,
+    public static async Task<Results<Ok<PayUrlResponse>, BadRequest<ApiMessage>, NotFound<ApiMessage>, Conflict<ApiMessage>>> PayUrl(
+        HttpContext http, PayUrlService payments,
         [FromQuery(Name = "order_number")] string? orderNumber, [FromQuery(Name = "coupon_id")] int? couponId)
     {
         if (string.IsNullOrWhiteSpace(orderNumber))
             return ApiErrors.BadRequest("缺少参数 order_number");
         var result = await payments.PayUrlAsync(http.User.UserId(), orderNumber, couponId);
-        return result.StatusCode == StatusCodes.Status200OK
-            ? TypedResults.Ok(new PayUrlResponse(result.Message, result.Url))
-            : TypedResults.Json(new ApiMessage(result.Message), statusCode: result.StatusCode);
+        if (result.StatusCode == StatusCodes.Status200OK)
+            return TypedResults.Ok(new PayUrlResponse(result.Message, result.Url));
+        return Refusal<PayUrlResponse>(result.StatusCode, result.Message);
     }
 
+    /// <summary>A refusal as its typed answer: 404 not found (or not yours), 409 not payable now, 400 anything else.</summary>
+    private static Results<Ok<T>, BadRequest<ApiMessage>, NotFound<ApiMessage>, Conflict<ApiMessage>> Refusal<T>(int status, string message) => status switch
+    {
+        StatusCodes.Status404NotFound => ApiErrors.NotFound(message),
+        StatusCodes.Status409Conflict => TypedResults.Conflict(new ApiMessage(message)),
+        _ => ApiErrors.BadRequest(message),
+    };
+
     /// <summary>The browser's return from the cashier: <c>{message: {pay_time, real_price, course_list}}</c>.</summary>
-    public static async Task<IResult> Return(HttpContext http, AlipayCallbacks payments)
+    public static async Task<Results<Ok<PaymentResultResponse>, BadRequest<ApiMessage>, NotFound<ApiMessage>, Conflict<ApiMessage>>> Return(
+        HttpContext http, AlipayCallbacks payments)
     {
         var parameters = http.Request.Query.ToDictionary(q => q.Key, q => (string?)q.Value.ToString(), StringComparer.Ordinal);
         var (result, status, message) = await payments.HandleReturnAsync(parameters);
-        return result is not null
-            ? TypedResults.Ok(new PaymentResultResponse(result))
-            : TypedResults.Json(new ApiMessage(message!), statusCode: status);
+        if (result is not null)
+            return TypedResults.Ok(new PaymentResultResponse(result));
+        return Refusal<PaymentResultResponse>(status, message!);
     }
 
     /// <summary>A notify is a few hundred bytes and some 25 fields: anything far larger is not from Alipay.</summary>
@@ -47,7 +57,7 @@ public static class PaymentsApi
     /// Alipay's asynchronous notification (form-encoded, no login): answers the plain text <c>success</c> or <c>failure</c>.
     /// A body over <see cref="NotifyMaxBytes"/> is a 413, one of more than <see cref="NotifyMaxFields"/> fields a 400; neither is read further.
     /// </summary>
-    public static async Task<IResult> Notify(HttpContext http, AlipayCallbacks payments)
+    public static async Task<ContentHttpResult> Notify(HttpContext http, AlipayCallbacks payments)
     {
         if (!http.Request.HasFormContentType)
             return TypedResults.Text("failure", statusCode: StatusCodes.Status415UnsupportedMediaType);
@@ -80,5 +90,5 @@ public static class PaymentsApi
         return TypedResults.Text(await payments.HandleNotifyAsync(form, raw));
     }
 
-    private static IResult TooLarge() => TypedResults.Text("failure", statusCode: StatusCodes.Status413PayloadTooLarge);
+    private static ContentHttpResult TooLarge() => TypedResults.Text("failure", statusCode: StatusCodes.Status413PayloadTooLarge);
 }
