@@ -92,56 +92,42 @@ public sealed class AlipayClient(HttpClient http, AlipayMerchant merchant, TimeP
             response.EnsureSuccessStatusCode();
             body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            throw new AlipayException($"{method}: the gateway did not answer", e);
-        }
-        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new AlipayException($"{method}: the gateway did not answer in time", e);
+            // Unreachable, an error status, a timeout, or the resilience pipeline giving up: the gateway did not answer.
+            throw new AlipayException($"{method}: the gateway did not answer ({e.GetType().Name})", e);
         }
         return Parse(method, body, merchant.AlipayPublicKey);
     }
 
-    /// <summary>Verifies <c>sign</c> over the exact bytes of <c>{method}_response</c> and reads it.</summary>
+    /// <summary>Verifies <c>sign</c> over the exact text of <c>{method}_response</c> and reads it.</summary>
     public static AlipayResponse Parse(string method, ReadOnlySpan<byte> body, RSA alipayPublicKey)
     {
         var node = method.Replace('.', '_') + "_response";
-        string? raw = null;
-        string? sign = null;
+        JsonDocument document;
         try
         {
-            var reader = new Utf8JsonReader(body);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-                throw new AlipayException($"{method}: the answer is not a JSON object");
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var name = reader.GetString();
-                reader.Read();
-                if (name == node)
-                {
-                    var start = (int)reader.TokenStartIndex;
-                    reader.Skip();
-                    raw = Encoding.UTF8.GetString(body[start..(int)reader.BytesConsumed]);
-                }
-                else if (name == "sign" && reader.TokenType == JsonTokenType.String)
-                    sign = reader.GetString();
-                else
-                    reader.Skip();
-            }
+            document = JsonDocument.Parse(body.ToArray());
         }
         catch (JsonException e)
         {
             throw new AlipayException($"{method}: the answer is not valid JSON", e);
         }
-        if (raw is null)
-            throw new AlipayException($"{method}: the answer has no {node}");
-        if (!AlipaySignature.Verify(raw, sign, alipayPublicKey))
-            throw new AlipayException($"{method}: the answer's signature does not verify");
-
-        var element = JsonDocument.Parse(raw).RootElement.Clone();
-        string? Text(string name) => element.TryGetProperty(name, out var v) ? v.GetString() : null;
-        return new AlipayResponse(Text("code") ?? "", Text("msg") ?? "", Text("sub_code"), Text("sub_msg"), element);
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+                throw new AlipayException($"{method}: the answer is not a JSON object");
+            if (!root.TryGetProperty(node, out var response))
+                throw new AlipayException($"{method}: the answer has no {node}");
+            var sign = root.TryGetProperty("sign", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+            // The signature covers the node's text exactly as it came: GetRawText is that text, not a re-serialisation.
+            if (!AlipaySignature.Verify(response.GetRawText(), sign, alipayPublicKey))
+                throw new AlipayException($"{method}: the answer's signature does not verify");
+            var element = response.Clone();
+            string? Text(string name) => element.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+            return new AlipayResponse(Text("code") ?? "", Text("msg") ?? "", Text("sub_code"), Text("sub_msg"), element);
+        }
     }
 
     private SortedDictionary<string, string?> Common(string method) => new(StringComparer.Ordinal)

@@ -32,7 +32,14 @@ public static partial class PaymentSetup
             });
         }
 
-        services.AddHttpClient<AlipayHttp>(c => c.Timeout = TimeSpan.FromSeconds(15));
+        // Every call the app makes (query, close, refund by out_request_no) is idempotent at Alipay, so a transient
+        // failure is retried: the framework's standard pipeline (10 s an attempt, 30 s in all, a circuit breaker).
+        services.AddHttpClient<AlipayHttp>().AddStandardResilienceHandler(o =>
+        {
+            o.Retry.MaxRetryAttempts = 2;
+            o.AttemptTimeout.Timeout = TimeSpan.FromSeconds(10);
+            o.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(30);
+        });
         services.AddSingleton(sp =>
         {
             if (options.UsesEmbeddedSandbox)
