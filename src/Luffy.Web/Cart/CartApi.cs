@@ -14,8 +14,6 @@ public static class CartApi
     public const string UnavailableHeader = "X-Unavailable-Courses";
 
     private const string NotInCart = "购物车中没有该课程";
-    private const string CourseMissing = "课程不存在";
-    private const string CourseOffSale = "课程已下架";
     private const string NoSuchOption = "该课程没有这个有效期选项";
 
     public static IEndpointRouteBuilder MapCartApi(this IEndpointRouteBuilder app)
@@ -38,9 +36,9 @@ public static class CartApi
         var expireTime = request.ExpireTime ?? 0;
         var course = (await s.Catalog.GetAsync(s.Db, [courseId], Now(s))).GetValueOrDefault(courseId);
         if (course is null)
-            return ApiErrors.NotFound(CourseMissing);
+            return ApiErrors.NotFound(CartLineCheck.Reason(CartLineProblem.CourseMissing));
         if (!course.IsOnSale)
-            return ApiErrors.BadRequest(CourseOffSale);
+            return ApiErrors.BadRequest(CartLineCheck.Reason(CartLineProblem.CourseOffSale));
         if (course.Option(expireTime) is not { } option)
             return ApiErrors.BadRequest(NoSuchOption);
 
@@ -62,16 +60,17 @@ public static class CartApi
         var courses = await s.Catalog.GetAsync(s.Db, items.Select(i => i.CourseId).ToList(), now);
         return items.Select(item =>
         {
-            if (!courses.TryGetValue(item.CourseId, out var course))
-                return new CartLine(item.CourseId, "", "", 0, 0, item.Selected, item.ExpireTime, "", "", [], false, CourseMissing);
+            var buyable = CartLineCheck.CanBuy(courses, item.CourseId, item.ExpireTime, out var course, out var option, out var problem);
+            if (course is null)
+                return new CartLine(item.CourseId, "", "", 0, 0, item.Selected, item.ExpireTime, "", "", [], false, CartLineCheck.Reason(CartLineProblem.CourseMissing));
             var options = course.Options.Select(o =>
             {
                 var q = course.Quote(o, now);
                 return new CartExpireOption(o.ExpireTime, o.ExpireText, q.Price.Yuan, q.RealPrice.Yuan);
             }).ToList();
-            var option = course.Option(item.ExpireTime);
+            option ??= course.Option(item.ExpireTime);
             var quote = option is null ? default : course.Quote(option, now);
-            var reason = !course.IsOnSale ? CourseOffSale : option is null ? "所选有效期已下架，请重新选择" : null;
+            var reason = buyable ? null : CartLineCheck.Reason(problem);
             return new CartLine(course.Id, image(course.CourseImg), course.Name,
                 quote.Price.Yuan, quote.RealPrice.Yuan, item.Selected, item.ExpireTime, option?.ExpireText ?? "",
                 quote.DiscountName ?? "", options, reason is null, reason);
@@ -100,7 +99,7 @@ public static class CartApi
         var now = Now(s);
         var course = (await s.Catalog.GetAsync(s.Db, [courseId], now)).GetValueOrDefault(courseId);
         if (course is null)
-            return ApiErrors.NotFound(CourseMissing);
+            return ApiErrors.NotFound(CartLineCheck.Reason(CartLineProblem.CourseMissing));
         if (course.Option(expireTime) is not { } option)
             return ApiErrors.BadRequest(NoSuchOption);
         if (!await s.Cart.SetExpireAsync(http.User.UserId(), courseId, option.ExpireTime))
@@ -147,7 +146,7 @@ public static class CartApi
         var unavailable = new List<int>();
         foreach (var item in items)
         {
-            if (courses.GetValueOrDefault(item.CourseId) is not { IsOnSale: true } course || course.Option(item.ExpireTime) is not { } option)
+            if (!CartLineCheck.CanBuy(courses, item.CourseId, item.ExpireTime, out var course, out var option, out _))
             {
                 unavailable.Add(item.CourseId);
                 continue;

@@ -5,6 +5,7 @@ using Luffy.Domain.Coupons;
 using Luffy.Domain.Orders;
 using Luffy.Infrastructure.Cart;
 using Luffy.Infrastructure.Catalog;
+using Luffy.Web.Cart;
 using Luffy.Web.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -88,12 +89,8 @@ public sealed partial class CheckoutService(
         var lines = new List<OrderLineDraft>(items.Count);
         foreach (var item in items)
         {
-            if (!courses.TryGetValue(item.CourseId, out var course))
-                return (null, $"购物车中的课程（编号 {item.CourseId}）已不存在，请将它删除");
-            if (!course.IsOnSale)
-                return (null, $"课程《{course.Name}》已下架，请从购物车中删除");
-            if (course.Option(item.ExpireTime) is not { } option)
-                return (null, $"课程《{course.Name}》所选的有效期已下架，请重新选择");
+            if (!CartLineCheck.CanBuy(courses, item.CourseId, item.ExpireTime, out var course, out var option, out var problem))
+                return (null, CartLineCheck.Refusal(problem, item.CourseId, course));
             lines.Add(new OrderLineDraft(course, option, course.Quote(option, now)));
         }
         var priced = lines.Select(l => new PricedLine(l.Quote.Price, l.Quote.RealPrice)).ToList();
