@@ -96,15 +96,9 @@ public sealed partial class CheckoutService(
         var priced = lines.Select(l => new PricedLine(l.Quote.Price, l.Quote.RealPrice)).ToList();
         var total = priced.Aggregate(Money.Zero, (sum, l) => sum + l.RealPrice);
 
-        CouponSale? sale = null;
-        if (couponId != 0)
-        {
-            if (await HeldCoupons.LoadAsync(db, couponId) is not { } coupon)
-                return (null, CouponRules.Unusable);
-            if (CouponRules.WhyUnusable(coupon.Holding, userId, total, now) is { } reason)
-                return (null, reason);
-            sale = coupon.Sale;
-        }
+        var (sale, refusal) = await HeldCoupons.SaleForAsync(db, couponId, userId, total, now);
+        if (refusal is not null)
+            return (null, refusal);
 
         var rate = luffy.Value.CreditsPerYuan;
         long? balance = null, max = null;

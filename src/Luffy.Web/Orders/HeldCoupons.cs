@@ -24,4 +24,19 @@ public static class HeldCoupons
                 new CouponHolding(coupon.UserId, coupon.StartTime, coupon.Timer, coupon.IsUse, coupon.HeldByUnpaid, new Money(coupon.Condition)),
                 CouponSale.Parse(coupon.CouponType, coupon.Sale));
     }
+
+    /// <summary>
+    /// The formula of a user coupon the user may apply to an order of <paramref name="total"/> now, or why not; none for
+    /// coupon 0. Placing an order and changing an order's coupon both price with it.
+    /// </summary>
+    public static async Task<(CouponSale? Sale, string? Refusal)> SaleForAsync(LuffyDbContext db, int userCouponId, int userId, Money total, DateTime now)
+    {
+        if (userCouponId == 0)
+            return (null, null);
+        if (await LoadAsync(db, userCouponId) is not { } coupon)
+            return (null, CouponRules.Unusable);
+        if (CouponRules.WhyUnusable(coupon.Holding, userId, total, now) is { } reason)
+            return (null, reason);
+        return (coupon.Sale, null);
+    }
 }

@@ -70,18 +70,12 @@ public sealed partial class PayUrlService(
     /// <summary>Re-prices an order that has no pay URL yet with another coupon (0 = none), in one transaction.</summary>
     private async Task<PayUrlResult?> ChangeCouponAsync(Order order, int couponId, DateTime now)
     {
-        CouponSale? sale = null;
         // Tracked with the order (its Details fill in): re-priced below and granted if the order becomes free.
         var lines = await db.OrderDetails.Where(d => d.OrderId == order.Id).OrderBy(d => d.Id).ToListAsync();
         var total = new Money(order.TotalPrice);
-        if (couponId != 0)
-        {
-            if (await HeldCoupons.LoadAsync(db, couponId) is not { } coupon)
-                return new(StatusCodes.Status400BadRequest, CouponRules.Unusable);
-            if (CouponRules.WhyUnusable(coupon.Holding, order.UserId, total, now) is { } reason)
-                return new(StatusCodes.Status400BadRequest, reason);
-            sale = coupon.Sale;
-        }
+        var (sale, refusal) = await HeldCoupons.SaleForAsync(db, couponId, order.UserId, total, now);
+        if (refusal is not null)
+            return new(StatusCodes.Status400BadRequest, refusal);
         var rate = luffy.Value.CreditsPerYuan;
         var max = Credits.MaxFor(sale?.Apply(total) ?? total, rate, long.MaxValue);
         if (order.Credit > max)
