@@ -72,11 +72,17 @@ public sealed partial class AppProcess : IDisposable
 
     public HttpClient Http() => new() { BaseAddress = BaseAddress };
 
-    /// <summary>A connection to the app's embedded Garnet, with the password from the data directory.</summary>
+    /// <summary>
+    /// A connection to the app's embedded Garnet, with the password from the data directory. Its timeouts are a
+    /// minute: the tests write bursts of megabytes that Garnet answers only once they are in its file, and on a loaded
+    /// machine the client's default 5 s to flush them failed a run (what is measured is what survives, not how fast).
+    /// </summary>
     public Task<ConnectionMultiplexer> RedisAsync() => ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
     {
         EndPoints = { GarnetEndpoint },
         Password = File.ReadAllText(Path.Combine(DataDirectory, "garnet", "password")).Trim(),
+        SyncTimeout = 60_000,
+        AsyncTimeout = 60_000,
     });
 
     public string GarnetEndpoint => _garnet.Task.Result;
