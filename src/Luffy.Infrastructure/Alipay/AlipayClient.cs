@@ -101,13 +101,13 @@ public sealed class AlipayClient(HttpClient http, AlipayMerchant merchant, TimeP
     }
 
     /// <summary>Verifies <c>sign</c> over the exact text of <c>{method}_response</c> and reads it.</summary>
-    public static AlipayResponse Parse(string method, ReadOnlySpan<byte> body, RSA alipayPublicKey)
+    public static AlipayResponse Parse(string method, ReadOnlyMemory<byte> body, RSA alipayPublicKey)
     {
         var node = method.Replace('.', '_') + "_response";
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body.ToArray());
+            document = JsonDocument.Parse(body);
         }
         catch (JsonException e)
         {

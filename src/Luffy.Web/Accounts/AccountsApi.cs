@@ -56,8 +56,7 @@ public static class AccountsApi
                 // The account may have been disabled or deleted since the sign-in.
                 o.Events.OnValidatePrincipal = async context =>
                 {
-                    if (context.Principal?.FindFirst("sub")?.Value is not { } sub || !int.TryParse(sub, out var id)
-                        || !await context.HttpContext.RequestServices.GetRequiredService<UserAccess>().IsActiveAsync(id))
+                    if (!await context.HttpContext.RequestServices.GetRequiredService<UserAccess>().AllowsAsync(context.Principal))
                     {
                         context.RejectPrincipal();
                         await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
@@ -96,8 +95,7 @@ public static class AccountsApi
                     // The account may have been disabled or deleted since the token was issued.
                     OnTokenValidated = async context =>
                     {
-                        if (context.Principal?.FindFirst("sub")?.Value is not { } sub || !int.TryParse(sub, out var id)
-                            || !await context.HttpContext.RequestServices.GetRequiredService<UserAccess>().IsActiveAsync(id))
+                        if (!await context.HttpContext.RequestServices.GetRequiredService<UserAccess>().AllowsAsync(context.Principal))
                             context.Fail("The account no longer exists or is disabled.");
                     },
                     // The tutorial's client sends "Authorization: jwt <token>"; Bearer works too.

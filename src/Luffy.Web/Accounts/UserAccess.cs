@@ -14,6 +14,10 @@ public sealed class UserAccess(IServiceScopeFactory scopes, IMemoryCache cache, 
     /// <summary>How long an answer is kept: a change made outside the app (SQL) shows within this.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
 
+    /// <summary>True when the principal names (<c>sub</c>) an account that exists and is not disabled.</summary>
+    public ValueTask<bool> AllowsAsync(System.Security.Claims.ClaimsPrincipal? principal) =>
+        principal?.FindFirst("sub")?.Value is { } sub && int.TryParse(sub, out var id) ? IsActiveAsync(id) : ValueTask.FromResult(false);
+
     public async ValueTask<bool> IsActiveAsync(int userId)
     {
         if (cache.TryGetValue(Key(userId), out bool active))

@@ -33,12 +33,24 @@ public static class ApiErrors
             AccountGoneException => (StatusCodes.Status401Unauthorized, "请先登录，或登录已过期"),
             _ => (StatusCodes.Status500InternalServerError, "服务器内部错误，请稍后再试"),
         };
-        if (status < StatusCodes.Status500InternalServerError && WantsPage(context.Request))
-            await WritePageAsync(context.Response, status, "请求不正确", message);
+        if (status < StatusCodes.Status500InternalServerError)
+            await WriteRefusalAsync(context, status, message);
         else
         {
             context.Response.StatusCode = status;
             await context.Response.WriteAsJsonAsync(new { message });
+        }
+    }
+
+    /// <summary>A 4xx written by middleware: a page for a browser's page or form post, <c>{message}</c> for the API.</summary>
+    public static async Task WriteRefusalAsync(HttpContext context, int status, string message)
+    {
+        if (WantsPage(context.Request))
+            await WritePageAsync(context.Response, status, "请求不正确", message);
+        else
+        {
+            context.Response.StatusCode = status;
+            await context.Response.WriteAsJsonAsync(new ApiMessage(message));
         }
     }
 

@@ -12,8 +12,7 @@ public static class NulGuard
         {
             if (context.Request.QueryString.Value?.Contains("%00", StringComparison.Ordinal) == true)
             {
-                context.Response.StatusCode = StatusCodes.Status400BadRequest;
-                await context.Response.WriteAsJsonAsync(new Api.ApiMessage("请求地址含有无效字符"));
+                await ApiErrors.WriteRefusalAsync(context, StatusCodes.Status400BadRequest, "请求地址含有无效字符");
                 return;
             }
             await next(context);

@@ -38,21 +38,15 @@ public static class Storefront
     {
         app.Use(async (context, next) =>
         {
-            if (context.Features.Get<Microsoft.AspNetCore.Antiforgery.IAntiforgeryValidationFeature>() is { IsValid: false } invalid && Serves(context))
+            if (context.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false } invalid && Serves(context))
             {
                 // A form that could not even be read (over the size limit) is answered as such, by the error handler.
                 for (var cause = invalid.Error; cause is not null; cause = cause.InnerException)
                     if (cause is BadHttpRequestException unreadable)
                         throw unreadable;
                 // A token that does not validate, or a form that cannot be read at all (a NUL in a value …).
-                var message = invalid.Error is null or AntiforgeryValidationException ? "页面已过期，请刷新后重试" : "表单内容无法读取";
-                if (Api.ApiErrors.WantsPage(context.Request))
-                    await Api.ApiErrors.WritePageAsync(context.Response, StatusCodes.Status400BadRequest, "请求不正确", message);
-                else
-                {
-                    context.Response.StatusCode = StatusCodes.Status400BadRequest;
-                    await context.Response.WriteAsJsonAsync(new Api.ApiMessage(message));
-                }
+                await ApiErrors.WriteRefusalAsync(context, StatusCodes.Status400BadRequest,
+                    invalid.Error is null or AntiforgeryValidationException ? "页面已过期，请刷新后重试" : "表单内容无法读取");
                 return;
             }
             await next(context);
