@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -19,28 +18,9 @@ public static class ApiErrors
     /// <summary>Bad input, answered with a 4xx: not worth an error in the log.</summary>
     public static bool IsClientError(Exception exception) => exception is BadHttpRequestException or DomainValidationException or AccountGoneException;
 
-    /// <summary>
-    /// Turns unreadable requests and refused domain values into a 4xx with a message (413 for a body over the limit,
-    /// 400 otherwise), as a page for a browser's form post; anything else is a 500.
-    /// </summary>
-    public static async Task HandleException(HttpContext context)
-    {
-        var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
-        var (status, message) = error switch
-        {
-            BadHttpRequestException bad => DescribeBadRequest(context, bad),
-            DomainValidationException domain => (StatusCodes.Status400BadRequest, domain.Message),
-            AccountGoneException => (StatusCodes.Status401Unauthorized, "请先登录，或登录已过期"),
-            _ => (StatusCodes.Status500InternalServerError, "服务器内部错误，请稍后再试"),
-        };
-        if (status < StatusCodes.Status500InternalServerError)
-            await WriteRefusalAsync(context, status, message);
-        else
-        {
-            context.Response.StatusCode = status;
-            await context.Response.WriteAsJsonAsync(new { message });
-        }
-    }
+    public static Unauthorized<ApiMessage> Unauthorized(string message) => new(new ApiMessage(message));
+    public static Forbidden<ApiMessage> Forbidden(string message) => new(new ApiMessage(message));
+    public static TooManyRequests<ApiMessage> TooManyRequests(string message, TimeSpan? retryAfter = null) => new(new ApiMessage(message), retryAfter);
 
     /// <summary>A 4xx written by middleware: a page for a browser's page or form post, <c>{message}</c> for the API.</summary>
     public static async Task WriteRefusalAsync(HttpContext context, int status, string message)
@@ -97,26 +77,11 @@ public static class ApiErrors
     /// <summary>A browser's page or form post, which is answered with a page rather than JSON.</summary>
     public static bool WantsPage(HttpRequest request) => request.Headers.Accept.ToString().Contains("text/html", StringComparison.Ordinal);
 
-    private static string TooLarge(HttpContext context) =>
+    /// <summary>The sentence of a 413: the limit of this request's body.</summary>
+    public static string TooLarge(HttpContext context) =>
         context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize is { } limit
             ? $"请求体过大，最多 {limit / 1024} KB"
             : "请求体过大";
-
-    private static (int Status, string Message) DescribeBadRequest(HttpContext context, BadHttpRequestException bad)
-    {
-        for (Exception? inner = bad; inner is not null; inner = inner.InnerException)
-        {
-            // Form binding wraps the server's 413 in a 400 of its own.
-            if (inner is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
-                return (StatusCodes.Status413PayloadTooLarge, TooLarge(context));
-            if (inner is JsonException json)
-            {
-                var field = json.Path is { Length: > 2 } path ? path.TrimStart('$', '.') : null;
-                return (bad.StatusCode, field is null ? "请求体不是有效的 JSON" : $"参数 {field} 的格式不正确");
-            }
-        }
-        return (bad.StatusCode, bad.Message.Contains("body", StringComparison.OrdinalIgnoreCase) ? "缺少请求体或格式不正确" : "请求参数不正确");
-    }
 }
 
 public static class ClaimsExtensions

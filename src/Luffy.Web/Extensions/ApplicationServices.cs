@@ -55,6 +55,7 @@ public static class ApplicationServices
         });
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails();
+        services.AddExceptionHandler<ApiExceptionHandler>();
         builder.AddRequestLimits();
 
         builder.AddAccounts();
@@ -90,9 +91,9 @@ public static class ApplicationServices
     {
         app.UseProxies();
         app.UseSecurityHeaders();
+        // ApiExceptionHandler answers; a 500 is still logged, a client's bad input is not.
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            ExceptionHandler = ApiErrors.HandleException,
             SuppressDiagnosticsCallback = context => ApiErrors.IsClientError(context.Exception),
         });
         app.UseStatusCodePages(ApiErrors.WriteStatusMessage);

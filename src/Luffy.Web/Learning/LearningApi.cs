@@ -27,7 +27,7 @@ public static class LearningApi
     }
 
     /// <summary>A lesson's content: to everyone for a free preview, otherwise only to an owner whose purchase has not run out.</summary>
-    public static async Task<Results<Ok<LessonContent>, NotFound<ApiMessage>, JsonHttpResult<ApiMessage>>> Lesson(
+    public static async Task<Results<Ok<LessonContent>, NotFound<ApiMessage>, Unauthorized<ApiMessage>, Forbidden<ApiMessage>>> Lesson(
         int courseId, int lessonId, HttpContext http, LuffyDbContext db, TimeProvider clock)
     {
         var lesson = await db.CourseLessons.AsNoTracking()
@@ -38,14 +38,14 @@ public static class LearningApi
         if (lesson.FreeTrail)
             return TypedResults.Ok(lesson);
         if (http.User.Identity?.IsAuthenticated != true)
-            return TypedResults.Json(new ApiMessage("请先登录并购买课程后学习"), statusCode: StatusCodes.Status401Unauthorized);
+            return ApiErrors.Unauthorized("请先登录并购买课程后学习");
         var userId = http.User.UserId();
         var purchase = await db.UserCourses.AsNoTracking().Where(u => u.UserId == userId && u.CourseId == courseId)
             .Select(u => new { u.OutTime }).SingleOrDefaultAsync();
         if (purchase is null)
-            return TypedResults.Json(new ApiMessage("您还没有购买这门课程"), statusCode: StatusCodes.Status403Forbidden);
+            return ApiErrors.Forbidden("您还没有购买这门课程");
         if (purchase.OutTime is { } end && end <= clock.GetUtcNow().UtcDateTime)
-            return TypedResults.Json(new ApiMessage("课程有效期已过，续费后可继续学习"), statusCode: StatusCodes.Status403Forbidden);
+            return ApiErrors.Forbidden("课程有效期已过，续费后可继续学习");
         return TypedResults.Ok(lesson);
     }
 }
