@@ -231,12 +231,20 @@ public sealed class LoginThrottleTests(ThrottledApp app) : IClassFixture<Throttl
         var limited = await client.PostAsJsonAsync("/users/login/", new { username = victim, password = "secret123" });
         Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
         Assert.Contains("频繁", await limited.MessageAsync());
+        AssertRetryAfterWithinTheWindow(limited);
 
         // Other names from the same client: three more attempts reach the per-client limit of six.
         for (var i = 0; i < 2; i++)
             Assert.Equal(HttpStatusCode.BadRequest, (await client.PostAsJsonAsync("/users/login/", new { username = app.UniqueName(), password = "whatever1" })).StatusCode);
-        Assert.Equal(HttpStatusCode.TooManyRequests, (await client.PostAsJsonAsync("/users/login/", new { username = app.UniqueName(), password = "whatever1" })).StatusCode);
+        var byClient = await client.PostAsJsonAsync("/users/login/", new { username = app.UniqueName(), password = "whatever1" });
+        Assert.Equal(HttpStatusCode.TooManyRequests, byClient.StatusCode);
+        Assert.Equal("登录尝试过于频繁，请稍后再试", await byClient.MessageAsync());
+        AssertRetryAfterWithinTheWindow(byClient);
     }
+
+    /// <summary><c>Retry-After</c>: the seconds left in the minute's window, at least one.</summary>
+    private static void AssertRetryAfterWithinTheWindow(HttpResponseMessage limited) =>
+        Assert.InRange(limited.Headers.RetryAfter?.Delta ?? TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
 }
 
 /// <summary>Only the per-account limit (3) is small: what stops the attempts is the account's count.</summary>
@@ -267,15 +275,23 @@ public sealed class AccountLimitTests(AccountThrottledApp app) : IClassFixture<A
     {
         var user = await app.StudentAsync();
         var redis = app.Services.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>().GetDatabase();
-        var key = app.Services.GetRequiredService<Luffy.Infrastructure.Redis.RedisKeys>().LoginAttempts($"account:{user.Id}");
-        // What the old SET-NX-then-INCR could leave when the key expired between the two: a count with no expiry.
-        await redis.StringSetAsync(key, 1);
+        // The count as RedisRateLimiting keeps it, rl:fw:{name}, and its window's end (Unix seconds), rl:fw:{name}:exp.
+        var key = $"rl:fw:{{{app.Services.GetRequiredService<Luffy.Infrastructure.Redis.RedisKeys>().LoginAttempts($"account:{user.Id}")}}}";
+        // What the old SET-NX-then-INCR could leave when the key expired between the two: a count with no expiry, here
+        // far over the limit, of a window that has ended.
+        await redis.StringSetAsync(key, 1000);
+        await redis.StringSetAsync($"{key}:exp", DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeSeconds());
         Assert.Null(await redis.KeyTimeToLiveAsync(key));
 
-        await app.Anonymous().PostAsJsonAsync("/users/login/", new { username = user.Username, password = "secret123" });
+        var login = await app.Anonymous().PostAsJsonAsync("/users/login/", new { username = user.Username, password = "secret123" });
 
-        var ttl = await redis.KeyTimeToLiveAsync(key);
-        Assert.NotNull(ttl);
-        Assert.True(ttl <= TimeSpan.FromMinutes(1), ttl.ToString());
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+        foreach (var counted in new[] { key, $"{key}:exp" })
+        {
+            var ttl = await redis.KeyTimeToLiveAsync(counted);
+            Assert.NotNull(ttl);
+            // The window (a minute) and the one second RedisRateLimiting adds for clocks that differ.
+            Assert.True(ttl <= TimeSpan.FromSeconds(61), ttl.ToString());
+        }
     }
 }

@@ -104,6 +104,7 @@ public abstract class HostTests(LuffyApp app)
     [InlineData("/orders", "post", "201,400,422")]
     [InlineData("/payments/alipay/url", "get", "200,400,404,409")]
     [InlineData("/payments/alipay/result", "get", "200,400,404,409")]
+    [InlineData("/users/login", "post", "200,400,429")]
     [InlineData("/courses/{courseId}/lessons/{lessonId}", "get", "200,401,403,404")]
     public async Task The_api_document_shows_every_answer_of_an_endpoint(string path, string method, string statuses)
     {

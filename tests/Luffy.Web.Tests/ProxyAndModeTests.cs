@@ -13,18 +13,32 @@ public sealed class ProxiedApp : LuffyApp
     protected override bool RealHttp => true;
 
     protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
-        base.Settings().Concat([new("Proxy:KnownProxies:0", "127.0.0.1"), new("LoginThrottle:PerClient", "2")]);
+        base.Settings().Concat([new("Proxy:KnownProxies:0", "127.0.0.1"), new("LoginThrottle:PerClient", "2"), new("LoginThrottle:PerUsername", "3")]);
 }
 
 public sealed class ProxyTests(ProxiedApp app) : IClassFixture<ProxiedApp>
 {
     private HttpClient Raw() => new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = app.Anonymous().BaseAddress };
 
-    private async Task<HttpStatusCode> LoginFromAsync(string client)
+    private async Task<HttpStatusCode> LoginFromAsync(string client, string? username = null)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/users/login/") { Content = JsonContent.Create(new { username = app.UniqueName(), password = "whatever1" }) };
+        var request = new HttpRequestMessage(HttpMethod.Post, "/users/login/") { Content = JsonContent.Create(new { username = username ?? app.UniqueName(), password = "whatever1" }) };
         request.Headers.Add("X-Forwarded-For", client);
         return (await Raw().SendAsync(request)).StatusCode;
+    }
+
+    [Fact]
+    public async Task The_per_account_limit_counts_the_attempts_from_every_client()
+    {
+        var victim = app.UniqueName();
+        Assert.Equal(HttpStatusCode.Created, (await app.Anonymous().PostAsJsonAsync("/users/register/", new { username = victim, password = "secret123" })).StatusCode);
+        // Each client once, under the per-client limit (2): the account's limit (3) refuses the fourth client.
+        Assert.Equal(HttpStatusCode.BadRequest, await LoginFromAsync("192.0.2.1", victim));
+        Assert.Equal(HttpStatusCode.BadRequest, await LoginFromAsync("192.0.2.2", victim.ToUpperInvariant()));
+        Assert.Equal(HttpStatusCode.BadRequest, await LoginFromAsync("192.0.2.3", victim));
+        Assert.Equal(HttpStatusCode.TooManyRequests, await LoginFromAsync("192.0.2.4", victim));
+        // Another account from a client already seen is not refused: that client has an attempt left.
+        Assert.Equal(HttpStatusCode.BadRequest, await LoginFromAsync("192.0.2.1"));
     }
 
     [Fact]

@@ -29,6 +29,7 @@ public sealed record RedisKeys(string Prefix)
 {
     public RedisKey Cart(int userId) => $"{Prefix}cart_{userId}";
     public RedisKey Selected(int userId) => $"{Prefix}selected_{userId}";
+    /// <summary>The name of a login limit's count; RedisRateLimiting keeps it under <c>rl:fw:{name}</c>.</summary>
     public RedisKey LoginAttempts(string what) => $"{Prefix}login_{what}";
     public RedisKey DataProtection => $"{Prefix}dataprotection_keys";
     public RedisChannel CatalogChanges => RedisChannel.Literal($"{Prefix}catalog_changed");

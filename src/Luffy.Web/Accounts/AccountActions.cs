@@ -9,7 +9,7 @@ public static class AccountActions
 {
     public static IEndpointRouteBuilder MapAccountActions(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/user/login", Login).ExcludeFromDescription().ForSignIn();
+        app.MapPost("/user/login", Login).ExcludeFromDescription().ForSignIn().RequireRateLimiting(LoginLimits.FormPolicy);
         app.MapPost("/user/register", Register).ExcludeFromDescription().ForSignIn();
         // Deletes the session on the server (RedisTicketStore): a saved copy of the cookie no longer signs anyone in.
         app.MapPost("/user/logout", async (HttpContext http) =>
@@ -23,12 +23,16 @@ public static class AccountActions
     private static async Task<IResult> Login(HttpContext http, AccountService accounts,
         [FromForm] string? username, [FromForm] string? password, [FromForm(Name = "return_url")] string? returnUrl)
     {
-        var (user, error, _) = await accounts.AuthenticateAsync(http, username, password);
-        if (user is null)
-            return Results.Redirect($"/user/login?error={Uri.EscapeDataString(error!)}&username={Uri.EscapeDataString(username ?? "")}&ReturnUrl={Uri.EscapeDataString(returnUrl ?? "")}");
+        var login = await accounts.AuthenticateAsync(username, password);
+        if (login.User is not { } user)
+            return LoginRefused(login.Error!, username, returnUrl);
         await SignInAsync(http, user);
         return Results.Redirect(Storefront.IsLocalUrl(returnUrl) ? returnUrl! : "/course");
     }
+
+    /// <summary>Back to the login page, which shows <paramref name="error"/> and keeps what was typed.</summary>
+    public static IResult LoginRefused(string error, string? username, string? returnUrl) =>
+        Results.Redirect($"/user/login?error={Uri.EscapeDataString(error)}&username={Uri.EscapeDataString(username ?? "")}&ReturnUrl={Uri.EscapeDataString(returnUrl ?? "")}");
 
     private static async Task<IResult> Register(HttpContext http, AccountService accounts,
         [FromForm] string? username, [FromForm] string? password, [FromForm] string? mobile)

@@ -22,7 +22,13 @@ public static class AccountsApi
         var services = builder.Services;
         services.AddSingleton<JwtSigningKey>();
         services.AddSingleton<TokenService>();
-        services.AddSingleton<LoginThrottle>();
+        services.AddSingleton<LoginLimits>();
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy<string, ApiLoginPolicy>(LoginLimits.ApiPolicy);
+            o.AddPolicy<string, FormLoginPolicy>(LoginLimits.FormPolicy);
+        });
         services.AddScoped<AccountService>();
         services.AddMemoryCache();
         services.AddSingleton<UserAccess>();
@@ -116,7 +122,7 @@ public static class AccountsApi
     {
         var users = app.MapGroup("/users").WithTags("Accounts");
         users.MapPost("/register/", Register);
-        users.MapPost("/login/", Login);
+        users.MapPost("/login/", Login).RequireRateLimiting(LoginLimits.ApiPolicy);
         return app;
     }
 
@@ -128,14 +134,15 @@ public static class AccountsApi
             : TypedResults.Created($"/users/{user.Id}/", new RegisterResponse(user.Id, user.Username));
     }
 
-    public static async Task<Results<Ok<LoginResponse>, BadRequest<ApiMessage>, JsonHttpResult<ApiMessage>>> Login(
-        LoginRequest request, HttpContext http, AccountService accounts, TokenService tokens, IOptions<LuffyOptions> options)
+    /// <summary>A token for a username (any case) or mobile number; 429 past the per-client or the per-account limit (<see cref="LoginLimits"/>).</summary>
+    public static async Task<Results<Ok<LoginResponse>, BadRequest<ApiMessage>, TooManyRequests<ApiMessage>>> Login(
+        LoginRequest request, AccountService accounts, TokenService tokens, IOptions<LuffyOptions> options)
     {
-        var (user, error, throttled) = await accounts.AuthenticateAsync(http, request.Username, request.Password);
-        if (throttled)
-            return TypedResults.Json(new ApiMessage(error!), statusCode: StatusCodes.Status429TooManyRequests);
-        if (user is null)
-            return ApiErrors.BadRequest(error!);
+        var login = await accounts.AuthenticateAsync(request.Username, request.Password);
+        if (login.Throttled)
+            return ApiErrors.TooManyRequests(login.Error!, login.RetryAfter);
+        if (login.User is not { } user)
+            return ApiErrors.BadRequest(login.Error!);
         return TypedResults.Ok(new LoginResponse(tokens.Issue(user), user.Id, user.Username, user.Credit, options.Value.CreditsPerYuan));
     }
 }

@@ -121,6 +121,8 @@ public static class ApplicationServices
         app.UseAntiforgery();
         app.UseStorefrontAntiforgery();
         app.UseStorefrontQueryCheck();
+        // After the antiforgery check: a forged login post from another site does not use up its victim's attempts.
+        app.UseRateLimiter();
 
         app.MapOpenApi();
         app.MapScalarApiReference();
