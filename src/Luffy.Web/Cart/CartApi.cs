@@ -31,8 +31,7 @@ public static class CartApi
     public static async Task<Results<Ok<CartMessage>, BadRequest<ApiMessage>, NotFound<ApiMessage>>> Add(
         AddToCartRequest request, HttpContext http, [AsParameters] CartServices s)
     {
-        if (request.CourseId is not { } courseId)
-            return ApiErrors.BadRequest("缺少参数 course_id");
+        var courseId = request.CourseId!.Value;
         var expireTime = request.ExpireTime ?? 0;
         var course = (await s.Catalog.GetAsync(s.Db, [courseId], Now(s))).GetValueOrDefault(courseId);
         if (course is null)
@@ -80,10 +79,7 @@ public static class CartApi
     public static async Task<Results<Ok<ApiMessage>, BadRequest<ApiMessage>, NotFound<ApiMessage>>> Select(
         SelectRequest request, HttpContext http, [AsParameters] CartServices s)
     {
-        if (request.CourseId is not { } courseId)
-            return ApiErrors.BadRequest("缺少参数 course_id");
-        if (request.Selected is not { } selected)
-            return ApiErrors.BadRequest("缺少参数 selected");
+        var (courseId, selected) = (request.CourseId!.Value, request.Selected!.Value);
         if (!await s.Cart.SetSelectedAsync(http.User.UserId(), courseId, selected))
             return ApiErrors.NotFound(NotInCart);
         return TypedResults.Ok(new ApiMessage(selected ? "已勾选" : "已取消勾选"));
@@ -92,10 +88,7 @@ public static class CartApi
     public static async Task<Results<Ok<ExpireChanged>, BadRequest<ApiMessage>, NotFound<ApiMessage>>> ChangeExpire(
         ChangeExpireRequest request, HttpContext http, [AsParameters] CartServices s)
     {
-        if (request.CourseId is not { } courseId)
-            return ApiErrors.BadRequest("缺少参数 course_id");
-        if (request.ExpireTime is not { } expireTime)
-            return ApiErrors.BadRequest("缺少参数 expire_time");
+        var (courseId, expireTime) = (request.CourseId!.Value, request.ExpireTime!.Value);
         var now = Now(s);
         var course = (await s.Catalog.GetAsync(s.Db, [courseId], now)).GetValueOrDefault(courseId);
         if (course is null)
@@ -127,7 +120,7 @@ public static class CartApi
             }
         }
         if (courseId is not { } id)
-            return ApiErrors.BadRequest("缺少参数 course_id");
+            return ApiErrors.BadRequest(CartDtos.NoCourseId);
         if (!await s.Cart.RemoveAsync(http.User.UserId(), id))
             return ApiErrors.NotFound(NotInCart);
         return TypedResults.Ok(new ApiMessage("删除课程成功"));

@@ -1,8 +1,11 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Luffy.Web.Cart;
 
-public sealed record AddToCartRequest(int? CourseId, int? ExpireTime);
-public sealed record SelectRequest(int? CourseId, bool? Selected);
-public sealed record ChangeExpireRequest(int? CourseId, int? ExpireTime);
+/// <summary><c>expire_time</c> may be left out: permanent (0).</summary>
+public sealed record AddToCartRequest([Required(ErrorMessage = CartDtos.NoCourseId)] int? CourseId, int? ExpireTime);
+public sealed record SelectRequest([Required(ErrorMessage = CartDtos.NoCourseId)] int? CourseId, [Required(ErrorMessage = "缺少参数 selected")] bool? Selected);
+public sealed record ChangeExpireRequest([Required(ErrorMessage = CartDtos.NoCourseId)] int? CourseId, [Required(ErrorMessage = "缺少参数 expire_time")] int? ExpireTime);
 public sealed record RemoveRequest(int? CourseId);
 
 public sealed record CartMessage(string Message, long CartLength);
@@ -23,3 +26,8 @@ public sealed record CartLine(
 public sealed record CheckoutLine(
     int CourseId, string CourseImg, string CourseName, decimal Price, decimal RealPrice, bool Selected,
     int ExpireTime, string ExpireText, string DiscountName);
+
+internal static class CartDtos
+{
+    public const string NoCourseId = "缺少参数 course_id";
+}

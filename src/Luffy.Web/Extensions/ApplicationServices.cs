@@ -54,7 +54,7 @@ public static class ApplicationServices
             o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
         });
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.AddProblemDetails();
+        services.AddRequestValidation();
         services.AddExceptionHandler<ApiExceptionHandler>();
         builder.AddRequestLimits();
 

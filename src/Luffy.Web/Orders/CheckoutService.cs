@@ -42,11 +42,8 @@ public sealed partial class CheckoutService(
 
     public async Task<CheckoutResult> CreateAsync(int userId, CreateOrderRequest request, string? idempotencyKey)
     {
-        // The tutorial's client posts {}: pay_type defaults to 支付宝.
-        var payType = request.PayType ?? (int)PayType.Alipay;
-        if (payType is not ((int)PayType.Alipay or (int)PayType.WeChat))
-            return CheckoutResult.Refused("pay_type 应为 1（支付宝）或 2（微信支付）");
-        if (payType == (int)PayType.WeChat)
+        // The tutorial's client posts {}: pay_type defaults to 支付宝 (the API's validation let only 1 or 2 through).
+        if (request.PayType == (int)PayType.WeChat)
             return CheckoutResult.Refused("暂不支持微信支付");
         var couponId = request.Coupon ?? 0;
         var credits = request.Credit ?? 0;

@@ -1,7 +1,10 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Luffy.Web.Orders;
 
 /// <summary><c>POST /orders/</c>: pay_type 1 支付宝 (2 微信支付 is refused), coupon = user coupon id or 0, credit = 贝里 to spend.</summary>
-public sealed record CreateOrderRequest(int? PayType, int? Coupon, long? Credit);
+public sealed record CreateOrderRequest(
+    [EnumDataType(typeof(Domain.Orders.PayType), ErrorMessage = "pay_type 应为 1（支付宝）或 2（微信支付）")] int? PayType, int? Coupon, long? Credit);
 
 /// <summary><c>order</c> repeats the order number: the tutorial's client reads it under that name.</summary>
 public sealed record OrderCreated(string Message, string Order, string OrderNumber, decimal TotalPrice, decimal RealPrice, long Credit, int Coupon, int OrderStatus);

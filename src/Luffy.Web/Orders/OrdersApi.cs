@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Luffy.Domain.Orders;
 
 namespace Luffy.Web.Orders;
@@ -68,13 +69,12 @@ public static class OrdersApi
     }
 
     /// <summary>The caller's orders, newest first, paged, optionally of one status.</summary>
-    public static async Task<Results<Ok<OrderPage>, BadRequest<ApiMessage>>> List(HttpContext http, [AsParameters] OrderServices s, int? page, int? size, int? status)
+    public static async Task<Results<Ok<OrderPage>, BadRequest<ApiMessage>>> List(HttpContext http, [AsParameters] OrderServices s,
+        int? page, int? size, [EnumDataType(typeof(OrderStatus), ErrorMessage = "status 应为 0 到 4")] int? status)
     {
         var (paging, pagingError) = ListPage.From(page, size, DefaultPageSize, MaxPageSize);
         if (pagingError is not null)
             return ApiErrors.BadRequest(pagingError);
-        if (status is { } st && !Enum.IsDefined((OrderStatus)st))
-            return ApiErrors.BadRequest("status 应为 0 到 4");
 
         var query = s.Queries.OfUser(http.User.UserId());
         if (status is { } wanted)
