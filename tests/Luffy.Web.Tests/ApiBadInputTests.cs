@@ -24,6 +24,25 @@ public sealed class ApiBadInputTests(SqliteGarnetApp app) : IClassFixture<Sqlite
     }
 
     [Theory]
+    [InlineData("POST", "/orders/", "", "缺少请求体或格式不正确")]
+    [InlineData("PUT", "/cart/", "", "缺少请求体或格式不正确")]
+    [InlineData("GET", "/orders/?page=abc", null, "请求参数不正确")]
+    [InlineData("GET", "/payments/alipay/url/?order_number=1&coupon_id=x", null, "请求参数不正确")]
+    public async Task What_the_binder_refuses_is_a_400_saying_whether_the_body_or_a_parameter_is_at_fault(string method, string url, string? body, string message)
+    {
+        var student = await app.StudentAsync();
+        var request = new HttpRequestMessage(new HttpMethod(method), url);
+        if (body is not null)
+            request.Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+
+        var response = await student.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(message, await response.MessageAsync());
+        Assert.Equal(0, await app.WithDbAsync(db => db.Orders.CountAsync(o => o.UserId == student.Id)));
+    }
+
+    [Theory]
     [InlineData("multipart/form-data; boundary=b", "garbage", HttpStatusCode.OK)]
     [InlineData("multipart/form-data; boundary=b", "--b\r\nContent-Disposition: form-data; name=\"out_trade_no\"\r\n\r\n1", HttpStatusCode.OK)]
     [InlineData("application/x-www-form-urlencoded", null, HttpStatusCode.BadRequest)]

@@ -49,11 +49,17 @@ public sealed class ApiExceptionHandler : IExceptionHandler
             }
         }
         var bodyAtFault = bad.InnerException is IOException or InvalidDataException
-            || (context.GetEndpoint()?.Metadata.GetMetadata<IAcceptsMetadata>() is not null && !HasBody(context));
+            || (ReadsABody(context) && !HasBody(context));
         return (bad.StatusCode, bodyAtFault ? "缺少请求体或格式不正确" : "请求参数不正确");
     }
 
+    /// <summary>The endpoint that failed binds a body (the middleware has taken the endpoint off the context by now).</summary>
+    private static bool ReadsABody(HttpContext context) =>
+        context.Features.Get<IExceptionHandlerFeature>()?.Endpoint?.Metadata.GetMetadata<IAcceptsMetadata>() is not null;
+
+    /// <summary>A length that says so, or else (chunked, HTTP/2) what the server makes of the request.</summary>
     private static bool HasBody(HttpContext context) =>
-        context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody
-            ?? (context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0);
+        context.Request.ContentLength is { } length
+            ? length > 0
+            : context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? context.Request.Headers.TransferEncoding.Count > 0;
 }
