@@ -148,6 +148,25 @@ public sealed class ProductionSettingsTests
     }
 }
 
+public sealed class LoginLimitSettingsTests
+{
+    private sealed class App(string setting, string value) : SqliteGarnetApp
+    {
+        protected override IEnumerable<KeyValuePair<string, string?>> Settings() => base.Settings().Concat([new(setting, value)]);
+    }
+
+    [Theory]
+    [InlineData("LoginThrottle:PerClient", "0")]
+    [InlineData("LoginThrottle:PerUsername", "-1")]
+    [InlineData("LoginThrottle:Window", "00:00:00.500")]
+    public async Task A_login_limit_that_could_not_count_stops_the_start_with_a_sentence(string setting, string value)
+    {
+        await using var app = new App(setting, value);
+        var error = Assert.Throws<OptionsValidationException>(() => app.CreateClient());
+        Assert.Contains(setting, error.Message);
+    }
+}
+
 public sealed class EmbeddedGarnetTests
 {
     [Fact]
