@@ -45,6 +45,8 @@ public static class ApplicationServices
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         services.AddScoped<DemoSeeder>();
         services.AddSingleton<CartStore>();
+        services.AddScoped<Luffy.Web.Cart.CartService>();
+        services.AddScoped<Luffy.Web.Learning.LessonAccess>();
         services.AddScoped<Luffy.Web.Catalog.CatalogQueries>();
 
         services.ConfigureHttpJsonOptions(o =>
