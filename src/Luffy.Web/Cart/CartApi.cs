@@ -10,6 +10,13 @@ public static class CartApi
     /// <summary>Lists the course ids that <c>GET /cart/order/</c> left out because they can no longer be bought.</summary>
     public const string UnavailableHeader = "X-Unavailable-Courses";
 
+    public static WebApplicationBuilder AddCart(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<CartStore>();
+        builder.Services.AddScoped<CartService>();
+        return builder;
+    }
+
     public static IEndpointRouteBuilder MapCartApi(this IEndpointRouteBuilder app)
     {
         var cart = app.MapGroup("/cart").WithTags("Cart").RequireAuthorization();

@@ -3,11 +3,18 @@ using Luffy.Infrastructure.Catalog;
 
 namespace Luffy.Web.Catalog;
 
-
 public static class CatalogApi
 {
     public const int DefaultPageSize = 12;
     public const int MaxPageSize = 50;
+
+    /// <summary>The catalog's queries and its cache (<c>Catalog:Lifetime</c>; emptied by every catalog write, on every instance).</summary>
+    public static WebApplicationBuilder AddCatalog(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddLuffyCatalogCache(builder.Configuration.GetSection(CatalogCacheOptions.Section).Get<CatalogCacheOptions>() ?? new());
+        builder.Services.AddScoped<CatalogQueries>();
+        return builder;
+    }
 
     public static IEndpointRouteBuilder MapCatalogApi(this IEndpointRouteBuilder app)
     {

@@ -16,7 +16,7 @@ public static class HealthEndpoints
     }
 
     /// <summary><c>/health</c>: overall status and one entry per dependency (database, redis).</summary>
-    public static IEndpointRouteBuilder MapLuffyHealth(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
         app.MapHealthChecks("/health", new HealthCheckOptions
         {

@@ -6,6 +6,12 @@ public sealed record LessonContent(int Id, int CourseId, string Name, bool FreeT
 
 public static class LearningApi
 {
+    public static WebApplicationBuilder AddLearning(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<LessonAccess>();
+        return builder;
+    }
+
     public static IEndpointRouteBuilder MapLearningApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/users/courses/", MyCourses).WithTags("Learning").RequireAuthorization();
