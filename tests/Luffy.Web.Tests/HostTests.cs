@@ -113,6 +113,13 @@ public abstract class HostTests(LuffyApp app)
     }
 
     [Fact]
+    public async Task The_model_is_the_schema_the_migrations_make()
+    {
+        // A renamed column, key or index, or a changed column type, with no migration for it fails here.
+        Assert.False(await app.WithDbAsync(db => Task.FromResult(db.Database.HasPendingModelChanges())));
+    }
+
+    [Fact]
     public async Task Unknown_route_is_404_with_a_message()
     {
         var response = await app.Anonymous().GetAsync("/no/such/thing/");

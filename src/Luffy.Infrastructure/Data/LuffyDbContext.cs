@@ -1,4 +1,3 @@
-using System.Text;
 using Luffy.Domain.Coupons;
 using Luffy.Domain.Pricing;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -157,9 +156,19 @@ public abstract class LuffyDbContext(DbContextOptions options) : DbContext(optio
             e.Property(r => r.ResponseBody).HasMaxLength(65536);
         });
 
+        // Columns are snake_case through UseSnakeCaseNamingConvention (DatabaseRegistration, DesignTimeFactories).
+        // The migrations named keys, foreign keys and indexes as EF Core does (PK_ly_order, FK_ly_order_ly_user_user_id,
+        // IX_ly_order_order_number), where that convention writes pk_, fk_, ix_: they keep EF Core's names (a null name
+        // is EF Core's default).
         foreach (var entity in model.Model.GetEntityTypes())
-            foreach (var property in entity.GetProperties())
-                property.SetColumnName(SnakeCase(property.Name));
+        {
+            foreach (var key in entity.GetDeclaredKeys())
+                key.SetName(null);
+            foreach (var foreignKey in entity.GetDeclaredForeignKeys())
+                foreignKey.SetConstraintName(null);
+            foreach (var index in entity.GetDeclaredIndexes())
+                index.SetDatabaseName(null);
+        }
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
@@ -200,18 +209,6 @@ public abstract class LuffyDbContext(DbContextOptions options) : DbContext(optio
             if (error is not null)
                 throw new DomainValidationException(error);
         }
-    }
-
-    private static string SnakeCase(string name)
-    {
-        var sb = new StringBuilder(name.Length + 8);
-        for (var i = 0; i < name.Length; i++)
-        {
-            if (char.IsUpper(name[i]) && i > 0)
-                sb.Append('_');
-            sb.Append(char.ToLowerInvariant(name[i]));
-        }
-        return sb.ToString();
     }
 
     private sealed class UtcConverter() : ValueConverter<DateTime, DateTime>(
