@@ -49,7 +49,7 @@ public sealed class DemoDataTests(DemoApp app) : IClassFixture<DemoApp>
         var coupons = await app.WithDbAsync(db => db.UserCoupons.Include(u => u.Coupon).Where(u => u.UserId == studentId).ToListAsync());
         Assert.Equal(3, coupons.Count);
         Assert.Contains(coupons, c => c.Coupon!.Sale == "*0.9");
-        Assert.Contains(coupons, c => c.Coupon!.Sale == "-10" && c.Coupon.Condition == 10000);
+        Assert.Contains(coupons, c => c.Coupon!.Sale == "-10" && c.Coupon.Condition == Money.FromYuan(100m));
         Assert.Contains(coupons, c => c.StartTime.AddDays(c.Coupon!.Timer) < now);
         Assert.Equal(500, await app.WithDbAsync(db => db.CreditEntries.Where(e => e.UserId == studentId).SumAsync(e => e.Delta)));
 

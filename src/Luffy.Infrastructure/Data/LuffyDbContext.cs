@@ -35,6 +35,8 @@ public abstract class LuffyDbContext(DbContextOptions options) : DbContext(optio
         // Every DateTime is UTC; SQLite hands them back unspecified, PostgreSQL insists on UTC.
         builder.Properties<DateTime>().HaveConversion<UtcConverter>();
         builder.Properties<DateTime?>().HaveConversion<NullableUtcConverter>();
+        // Money is stored as its fen, an integer column named after the property.
+        builder.Properties<Money>().HaveConversion<MoneyConverter>();
         builder.Properties<string>().HaveMaxLength(256);
     }
 
@@ -210,6 +212,8 @@ public abstract class LuffyDbContext(DbContextOptions options) : DbContext(optio
                 throw new DomainValidationException(error);
         }
     }
+
+    private sealed class MoneyConverter() : ValueConverter<Money, long>(m => m.Fen, fen => new Money(fen));
 
     private sealed class UtcConverter() : ValueConverter<DateTime, DateTime>(
         v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
