@@ -84,8 +84,8 @@ public sealed class CatalogQueries(LuffyDbContext db, TimeProvider clock)
 
         var items = rows.Select(r =>
         {
-            var offers = r.Offers.Select(o => new PriceOffer(o.Name, CourseOffers.Formula(o.Sale), new Money(o.Condition), o.StartTime, o.EndTime)).ToList();
-            var quote = CoursePricing.Quote(new Money(r.Price), offers, now);
+            var offers = r.Offers.Select(o => new PriceOffer(o.Name, CourseOffers.Formula(o.Sale), o.Condition, o.StartTime, o.EndTime)).ToList();
+            var quote = CoursePricing.Quote(r.Price, offers, now);
             var active = CoursePricing.ActiveOffer(offers, now);
             return new CourseListItem(r.Id, r.Name, image(r.CourseImg), r.Brief, r.Teacher, r.Category, r.Students,
                 quote.Price.Yuan, quote.RealPrice.Yuan, active?.DiscountName ?? CoursePricing.NoDiscountName, active?.SecondsLeft(now) ?? 0);

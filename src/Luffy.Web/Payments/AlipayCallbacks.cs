@@ -107,7 +107,7 @@ public sealed partial class AlipayCallbacks(
             .SingleAsync();
         if (result.OrderStatus != OrderStatus.Paid)
             return (null, Refusal.Conflict($"订单{OrderTexts.Status(result.OrderStatus)}"));
-        return (new PaymentResult(result.PayTime is { } p ? AlipayFormats.Time(p) : null, new Money(result.RealPrice).Yuan, result.Courses), null);
+        return (new PaymentResult(result.PayTime is { } p ? AlipayFormats.Time(p) : null, result.RealPrice.Yuan, result.Courses), null);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Notify for order {OrderNumber} refused: signature or app_id does not verify")]

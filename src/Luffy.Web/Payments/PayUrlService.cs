@@ -63,7 +63,7 @@ public sealed partial class PayUrlService(
             && !await db.Orders.AnyAsync(o => o.Id == order.Id && o.OrderStatus == OrderStatus.Unpaid && o.PayUrlIssuedAt != null
                 && o.RealPrice == order.RealPrice))
             return (null, Refusal.Conflict("订单已变化，请刷新后重试"));
-        var url = alipay.PagePayUrl(order.OrderNumber, new Money(order.RealPrice), $"路飞学城：{order.OrderTitle}", deadline, NotifyUrl, ReturnUrl);
+        var url = alipay.PagePayUrl(order.OrderNumber, order.RealPrice, $"路飞学城：{order.OrderTitle}", deadline, NotifyUrl, ReturnUrl);
         LogPayUrl(logger, order.OrderNumber);
         return (new("发起支付成功", url), null);
     }
@@ -73,7 +73,7 @@ public sealed partial class PayUrlService(
     {
         // Tracked with the order (its Details fill in): re-priced below and granted if the order becomes free.
         var lines = await db.OrderDetails.Where(d => d.OrderId == order.Id).OrderBy(d => d.Id).ToListAsync();
-        var total = new Money(order.TotalPrice);
+        var total = order.TotalPrice;
         var (sale, refusal) = await HeldCoupons.SaleForAsync(db, couponId, order.UserId, total, now);
         if (refusal is not null)
             return Refusal.Invalid(refusal);
@@ -81,19 +81,19 @@ public sealed partial class PayUrlService(
         var max = Credits.MaxFor(sale?.Apply(total) ?? total, rate, long.MaxValue);
         if (order.Credit > max)
             return Refusal.Invalid($"使用该优惠券后本单最多可使用 {max} 贝里，请重新下单");
-        var quote = OrderPricing.Quote(lines.Select(d => new PricedLine(new Money(d.Price), new Money(d.PolicyPrice))).ToList(), sale, order.Credit, rate);
+        var quote = OrderPricing.Quote(lines.Select(d => new PricedLine(d.Price, d.PolicyPrice)).ToList(), sale, order.Credit, rate);
 
         await using var transaction = await db.Database.BeginTransactionAsync();
-        if (!await OrderTransitions.RepriceAsync(db, order.Id, order.Coupon, couponId, quote.RealPrice.Fen))
+        if (!await OrderTransitions.RepriceAsync(db, order.Id, order.Coupon, couponId, quote.RealPrice))
             return Refusal.Conflict("订单已变化，请刷新后重试");
         if (order.Coupon != 0)
             await OrderHolds.ReleaseCouponAsync(db, order.Coupon, order.Id);
         if (couponId != 0 && !await OrderHolds.HoldCouponAsync(db, order.UserId, couponId, order.Id))
             return Refusal.Invalid($"{CouponRules.Unusable}：已被另一个订单使用");
         order.Coupon = couponId;
-        order.RealPrice = quote.RealPrice.Fen;
+        order.RealPrice = quote.RealPrice;
         for (var i = 0; i < lines.Count; i++)
-            lines[i].RealPrice = quote.LineRealPrices[i].Fen;
+            lines[i].RealPrice = quote.LineRealPrices[i];
         if (quote.RealPrice.IsZero)
         {
             order.OrderStatus = OrderStatus.Paid;
