@@ -12,23 +12,34 @@ MallocArenas.Limit();
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddApplicationServices();
+// What every feature stands on: settings, database, Redis or the embedded Garnet, JSON, errors, request limits,
+// proxies, data protection, pages, OpenAPI, CORS, health checks (Extensions/Platform.cs).
+builder.AddPlatform();
+// The features, one folder each: their services, options and background jobs.
+builder.AddAccounts();
+builder.AddCatalog();
+builder.AddCart();
 builder.AddOrders();
 builder.AddPayments();
+builder.AddLearning();
 
 var app = builder.Build();
 
-app.UseApplicationPipeline();
+app.UsePlatform();
 
+// The JSON API (the tutorial's Vue client; OpenAPI at /openapi/v1.json).
 app.MapAccountsApi();
+app.MapCreditsApi();
 app.MapCatalogApi();
 app.MapCartApi();
 app.MapCouponsApi();
-app.MapCreditsApi();
 app.MapOrdersApi();
-app.MapPayments();
+app.MapPaymentsApi();
 app.MapLearningApi();
-app.MapLuffyHealth();
+app.MapHealth();
+// The Alipay sandbox gateway, in embedded mode (or with Alipay:Sandbox=true).
+app.MapSandboxGatewayWhereUsed();
+// The storefront: its form posts and its pages.
 app.MapAccountActions();
 app.MapCartActions();
 app.MapOrderActions();

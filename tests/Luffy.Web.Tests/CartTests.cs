@@ -48,6 +48,30 @@ public abstract class CartTests(LuffyApp app)
     }
 
     [Fact]
+    public async Task Select_all_selects_every_line_and_unselect_all_clears_them_leaving_the_lines()
+    {
+        var user = await app.StudentAsync();
+        var courses = new[] { await app.CourseAsync(10m), await app.CourseAsync(20m), await app.CourseAsync(30m) };
+        foreach (var course in courses)
+            await user.Http.PostAsJsonAsync("/cart/", new { course_id = course.Id, expire_time = 0 });
+        await user.Http.PutAsJsonAsync("/cart/", new { course_id = courses[1].Id, selected = false });
+        var cart = app.Services.GetRequiredService<Luffy.Infrastructure.Cart.CartStore>();
+
+        await cart.SetAllSelectedAsync(user.Id, true);
+        Assert.All(await cart.GetAsync(user.Id), item => Assert.True(item.Selected));
+        await cart.SetAllSelectedAsync(user.Id, false);
+        var items = await cart.GetAsync(user.Id);
+        Assert.Equal(courses.Select(c => c.Id).Order(), items.Select(i => i.CourseId));
+        Assert.All(items, item => Assert.False(item.Selected));
+        Assert.Empty((await user.Http.GetFromJsonAsync<JsonElement>("/cart/order/")).EnumerateArray());
+
+        // An empty cart: nothing to select, and nothing appears.
+        var empty = await app.StudentAsync();
+        await cart.SetAllSelectedAsync(empty.Id, true);
+        Assert.Empty(await cart.GetAsync(empty.Id));
+    }
+
+    [Fact]
     public async Task Minus_one_and_missing_expire_time_mean_permanent()
     {
         var user = await app.StudentAsync();

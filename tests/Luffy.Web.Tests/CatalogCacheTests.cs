@@ -71,7 +71,7 @@ public abstract class CatalogCacheTests(LuffyApp app)
         // SaveChanges on a tracked course, no transaction of its own.
         await app.WithDbAsync(async db =>
         {
-            (await db.Courses.SingleAsync(c => c.Id == course.Id)).Price = Money.FromYuan(90m).Fen;
+            (await db.Courses.SingleAsync(c => c.Id == course.Id)).Price = Money.FromYuan(90m);
             await db.SaveChangesAsync();
         });
         Assert.Equal(90.00m, (await CheckoutAsync(user)).Line!.Value.Decimal("real_price"));
@@ -85,7 +85,7 @@ public abstract class CatalogCacheTests(LuffyApp app)
             {
                 CourseId = course.Id,
                 Activity = new Activity { Name = "缓存测试", StartTime = now.AddHours(-1), EndTime = now.AddDays(1) },
-                Discount = new Discount { DiscountType = new DiscountType { Name = "八折" }, Sale = "*0.8", Condition = 0 },
+                Discount = new Discount { DiscountType = new DiscountType { Name = "八折" }, Sale = "*0.8" },
             });
             await db.SaveChangesAsync();
             await transaction.CommitAsync();
@@ -95,7 +95,7 @@ public abstract class CatalogCacheTests(LuffyApp app)
         Assert.Equal("八折", discounted.GetProperty("discount_name").GetString());
 
         // ExecuteUpdate, then raw SQL through EF Core.
-        await app.WithDbAsync(db => db.Courses.Where(c => c.Id == course.Id).ExecuteUpdateAsync(c => c.SetProperty(x => x.Price, Money.FromYuan(50m).Fen)));
+        await app.WithDbAsync(db => db.Courses.Where(c => c.Id == course.Id).ExecuteUpdateAsync(c => c.SetProperty(x => x.Price, Money.FromYuan(50m))));
         Assert.Equal(40.00m, (await CheckoutAsync(user)).Line!.Value.Decimal("real_price"));
         await app.WithDbAsync(db => db.Database.ExecuteSqlRawAsync("UPDATE ly_course SET is_on_sale = FALSE WHERE id = {0}", course.Id));
         Assert.Null((await CheckoutAsync(user)).Line);
@@ -110,7 +110,7 @@ public abstract class CatalogCacheTests(LuffyApp app)
         await app.WithDbAsync(async db =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync();
-            await db.Courses.Where(c => c.Id == course.Id).ExecuteUpdateAsync(c => c.SetProperty(x => x.Price, Money.FromYuan(1m).Fen));
+            await db.Courses.Where(c => c.Id == course.Id).ExecuteUpdateAsync(c => c.SetProperty(x => x.Price, Money.FromYuan(1m)));
             await transaction.RollbackAsync();
         });
 
@@ -157,7 +157,7 @@ public abstract class CatalogCacheTests(LuffyApp app)
             } while (commands > 0 && DateTime.UtcNow < deadline);
             Assert.Equal(0, commands);
 
-            await app.WithDbAsync(db => db.Courses.Where(c => c.Id == course.Id).ExecuteUpdateAsync(c => c.SetProperty(x => x.Price, Money.FromYuan(80m).Fen)));
+            await app.WithDbAsync(db => db.Courses.Where(c => c.Id == course.Id).ExecuteUpdateAsync(c => c.SetProperty(x => x.Price, Money.FromYuan(80m))));
 
             // The notice travels through Redis: wait for it (bounded), the other instance then reads the new price.
             deadline = DateTime.UtcNow.AddSeconds(10);

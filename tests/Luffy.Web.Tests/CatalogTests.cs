@@ -71,8 +71,12 @@ public abstract class CatalogTests(LuffyApp app)
             ids.Add(course.Id);
         }
         var hidden = await app.CourseAsync(5m, onSale: false);
-        await app.WithDbAsync(db => db.Courses.Where(c => ids.Contains(c.Id) || c.Id == hidden.Id)
-            .ExecuteUpdateAsync(c => c.SetProperty(x => x.CategoryId, category.Id).SetProperty(x => x.Students, x => (int)(x.Price / 100))));
+        await app.WithDbAsync(async db =>
+        {
+            foreach (var course in await db.Courses.Where(c => ids.Contains(c.Id) || c.Id == hidden.Id).ToListAsync())
+                (course.CategoryId, course.Students) = (category.Id, (int)course.Price.Yuan);
+            await db.SaveChangesAsync();
+        });
 
         var client = app.Anonymous();
         var byPrice = await client.GetFromJsonAsync<JsonElement>($"/courses/?category={category.Id}&ordering=price&size=2&page=2");

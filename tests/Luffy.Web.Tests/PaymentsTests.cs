@@ -175,14 +175,14 @@ public abstract class PaymentsTests(LuffyApp app)
         var number = (await (await user.OrderAsync(coupon: coupon, credit: 50)).JsonAsync()).GetProperty("order").GetString()!;
         await OpenCashierAsync(user, number);   // the trade is opened at ¥85
         // What the pay-URL race produced before it was closed: the order re-priced after the gateway had the trade.
-        await app.WithDbAsync(db => db.Orders.Where(o => o.OrderNumber == number).ExecuteUpdateAsync(o => o.SetProperty(x => x.RealPrice, 8000L)));
+        await app.WithDbAsync(db => db.Orders.Where(o => o.OrderNumber == number).ExecuteUpdateAsync(o => o.SetProperty(x => x.RealPrice, Money.FromYuan(80m))));
 
         await ScriptedPayAsync(number, notify: true);
 
         Assert.Equal(OrderStatus.Refunded, await EventuallyAsync(number, OrderStatus.Refunded));
         var exception = await EventuallyRefundedAsync(number);
         Assert.Equal(PaymentProblem.AmountMismatch, exception.Problem);
-        Assert.Equal(8500L, exception.Amount);
+        Assert.Equal(Money.FromYuan(85m), exception.Amount);
         Assert.Equal("85.00", (await Raw().GetFromJsonAsync<JsonElement>($"/alipay-sandbox/sandbox/trades/{number}")).GetProperty("refunded").GetString());
         Assert.True(await AcknowledgedAsync(number));   // recorded: Alipay stops notifying
 
@@ -305,7 +305,7 @@ public abstract class PaymentsTests(LuffyApp app)
     {
         var (user, number) = await OrderAsync(100m);
         await OpenCashierAsync(user, number);
-        await app.WithDbAsync(db => db.Orders.Where(o => o.OrderNumber == number).ExecuteUpdateAsync(o => o.SetProperty(x => x.RealPrice, 9000L)));
+        await app.WithDbAsync(db => db.Orders.Where(o => o.OrderNumber == number).ExecuteUpdateAsync(o => o.SetProperty(x => x.RealPrice, Money.FromYuan(90m))));
         await ScriptedPayAsync(number, notify: false);
 
         app.Clock.Advance(TimeSpan.FromHours(12));
@@ -381,7 +381,7 @@ public abstract class PaymentsTests(LuffyApp app)
         {
             var price = await app.WithDbAsync(db => db.Orders.Where(o => o.OrderNumber == number).Select(o => o.RealPrice).SingleAsync());
             foreach (var url in issued.Where(r => r.Url is not null && r.Query.Contains(number, StringComparison.Ordinal)).Select(r => r.Url!))
-                Assert.Equal(new Money(price).Yuan, UrlAmount(url));
+                Assert.Equal(price.Yuan, UrlAmount(url));
         }
     }
 

@@ -16,8 +16,8 @@ public sealed class Course
     public string CourseImg { get; set; } = "";
     public string Brief { get; set; } = "";
     public string Teacher { get; set; } = "";
-    /// <summary>The permanent price, in fen.</summary>
-    public long Price { get; set; }
+    /// <summary>The permanent price.</summary>
+    public Money Price { get; set; }
     public bool IsOnSale { get; set; } = true;
     /// <summary>Number of students: the popularity order.</summary>
     public int Students { get; set; }
@@ -34,7 +34,7 @@ public sealed class CourseExpire
     public int CourseId { get; set; }
     public int ExpireTime { get; set; }
     public required string ExpireText { get; set; }
-    public long Price { get; set; }
+    public Money Price { get; set; }
 }
 
 public sealed class CourseChapter
@@ -80,8 +80,8 @@ public sealed class Discount
     public int Id { get; set; }
     public int DiscountTypeId { get; set; }
     public DiscountType? DiscountType { get; set; }
-    /// <summary>The option price (fen) from which the discount applies.</summary>
-    public long Condition { get; set; }
+    /// <summary>The option price from which the discount applies.</summary>
+    public Money Condition { get; set; }
     /// <summary>The formula, see <see cref="Pricing.PriceFormula"/>; validated when saved.</summary>
     public string Sale { get; set; } = "";
 }

@@ -9,8 +9,8 @@ public sealed class Coupon
     public CouponType CouponType { get; set; }
     /// <summary>Days valid from the user coupon's start time.</summary>
     public int Timer { get; set; } = 30;
-    /// <summary>Minimum order total, in fen.</summary>
-    public long Condition { get; set; }
+    /// <summary>Minimum order total.</summary>
+    public Money Condition { get; set; }
     /// <summary>The formula, see <see cref="CouponSale"/>; validated when saved.</summary>
     public required string Sale { get; set; }
 }

@@ -8,10 +8,10 @@ public sealed class Order
     public required string OrderNumber { get; set; }
     public int UserId { get; set; }
     public required string OrderTitle { get; set; }
-    /// <summary>Σ the lines' real prices after the policies, in fen.</summary>
-    public long TotalPrice { get; set; }
-    /// <summary>What is paid, in fen.</summary>
-    public long RealPrice { get; set; }
+    /// <summary>Σ the lines' real prices after the policies.</summary>
+    public Money TotalPrice { get; set; }
+    /// <summary>What is paid.</summary>
+    public Money RealPrice { get; set; }
     /// <summary>The user coupon id, or 0.</summary>
     public int Coupon { get; set; }
     public long Credit { get; set; }
@@ -35,12 +35,12 @@ public sealed class OrderDetail
     /// <summary>Validity in days; 0 = permanent.</summary>
     public int Expire { get; set; }
     public required string ExpireText { get; set; }
-    /// <summary>The option price, in fen.</summary>
-    public long Price { get; set; }
-    /// <summary>After the policy, before the order's coupon and credits, in fen: what the deductions are spread over.</summary>
-    public long PolicyPrice { get; set; }
-    /// <summary>After the policy and this line's share of the coupon and credits, in fen.</summary>
-    public long RealPrice { get; set; }
+    /// <summary>The option price.</summary>
+    public Money Price { get; set; }
+    /// <summary>After the policy, before the order's coupon and credits: what the deductions are spread over.</summary>
+    public Money PolicyPrice { get; set; }
+    /// <summary>After the policy and this line's share of the coupon and credits.</summary>
+    public Money RealPrice { get; set; }
     public required string DiscountName { get; set; }
 }
 
@@ -105,8 +105,8 @@ public sealed class PaymentException
     public required string OutTradeNo { get; set; }
     /// <summary>The gateway's trade number: one record per trade.</summary>
     public required string TradeNo { get; set; }
-    /// <summary>What was paid, in fen: what is refunded.</summary>
-    public long Amount { get; set; }
+    /// <summary>What was paid: what is refunded.</summary>
+    public Money Amount { get; set; }
     public PaymentProblem Problem { get; set; }
     /// <summary>Alipay's out_request_no of the refund: the same for every retry, so the money goes back once.</summary>
     public required string RefundRequestNo { get; set; }

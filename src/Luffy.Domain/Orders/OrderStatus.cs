@@ -27,6 +27,9 @@ public enum BuyType
 
 public static class OrderTexts
 {
+    /// <summary>The answer for an order number that is not the caller's (or not at all): the same either way.</summary>
+    public const string NoSuchOrder = "订单不存在";
+
     public static string Status(OrderStatus status) => status switch
     {
         OrderStatus.Unpaid => "未支付",

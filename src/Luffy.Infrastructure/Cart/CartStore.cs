@@ -70,6 +70,16 @@ public sealed class CartStore(IConnectionMultiplexer redis, RedisKeys keys)
         return 1
         """);
 
+    private static readonly LuaScript SelectAllScript = LuaScript.Prepare("""
+        if @selected_flag == '1' then
+            local courses = redis.call('HKEYS', @cart)
+            if #courses > 0 then redis.call('SADD', @selected, unpack(courses)) end
+        else
+            redis.call('DEL', @selected)
+        end
+        return 1
+        """);
+
     /// <summary>
     /// Puts a course in the cart, selected, with the given validity. A new course is refused once the
     /// cart holds <see cref="CartRules.MaxItems"/>; the check and the write are one atomic script.
@@ -90,6 +100,13 @@ public sealed class CartStore(IConnectionMultiplexer redis, RedisKeys keys)
         {
             cart = keys.Cart(userId), selected = keys.Selected(userId), course = (RedisValue)courseId, selected_flag = (RedisValue)(selected ? "1" : "0"),
         }) == 1;
+
+    /// <summary>Selects or unselects every course in the cart, in one atomic round trip.</summary>
+    public Task SetAllSelectedAsync(int userId, bool selected) =>
+        Db.ScriptEvaluateAsync(SelectAllScript, new
+        {
+            cart = keys.Cart(userId), selected = keys.Selected(userId), selected_flag = (RedisValue)(selected ? "1" : "0"),
+        });
 
     /// <summary>Changes the validity of a course in the cart; false when it is not in the cart.</summary>
     public async Task<bool> SetExpireAsync(int userId, int courseId, int expireTime) =>

@@ -50,9 +50,8 @@ public static class CourseOffers
         };
         await foreach (var r in rows.WithCancellation(cancellationToken))
             offers[r.Id] = new CourseOffer(
-                r.Id, r.Name, r.CourseImg, new Money(r.Price), r.IsOnSale,
-                r.Expires.Select(e => new ExpireOption(e.ExpireTime, e.ExpireText, new Money(e.Price))).ToList(),
-                r.Offers.Select(o => new PriceOffer(o.Name, Formula(o.Sale), new Money(o.Condition), o.StartTime, o.EndTime)).ToList());
+                r.Id, r.Name, r.CourseImg, r.Price, r.IsOnSale, r.Expires,
+                r.Offers.Select(o => new PriceOffer(o.Name, Formula(o.Sale), o.Condition, o.StartTime, o.EndTime)).ToList());
         return offers;
     }
 
@@ -65,16 +64,15 @@ public static class CourseOffers
                 .Where(c => ids.Contains(c.Id))
                 .Select(c => new CourseRow(
                     c.Id, c.Name, c.CourseImg, c.Price, c.IsOnSale,
-                    c.Expires.Select(e => new ExpireRow(e.ExpireTime, e.ExpireText, e.Price)).ToList(),
+                    c.Expires.Select(e => new ExpireOption(e.ExpireTime, e.ExpireText, e.Price)).ToList(),
                     c.PriceDiscounts
                         .Where(p => now < p.Activity!.EndTime)
                         .Select(p => new OfferRow(p.Discount!.DiscountType!.Name, p.Discount.Sale, p.Discount.Condition, p.Activity!.StartTime, p.Activity.EndTime))
                         .ToList())));
     }
 
-    private sealed record CourseRow(int Id, string Name, string CourseImg, long Price, bool IsOnSale, List<ExpireRow> Expires, List<OfferRow> Offers);
-    private sealed record ExpireRow(int ExpireTime, string ExpireText, long Price);
-    private sealed record OfferRow(string Name, string Sale, long Condition, DateTime StartTime, DateTime EndTime);
+    private sealed record CourseRow(int Id, string Name, string CourseImg, Money Price, bool IsOnSale, List<ExpireOption> Expires, List<OfferRow> Offers);
+    private sealed record OfferRow(string Name, string Sale, Money Condition, DateTime StartTime, DateTime EndTime);
 
     /// <summary>Formulas are validated when saved; parsed ones are shared.</summary>
     public static PriceFormula Formula(string sale) => Formulas.GetOrAdd(sale, PriceFormula.Parse);

@@ -24,6 +24,7 @@ public static class DatabaseRegistration
                 services.AddDbContextPool<LuffyDbContext, NpgsqlLuffyDbContext>((sp, o) => o
                     .UseNpgsql(WithNpgsqlDefaults(options.ConnectionString), n => n.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery)
                         .UseParameterizedCollectionMode(ParameterTranslationMode.Parameter))
+                    .UseSnakeCaseNamingConvention()
                     .AddInterceptors(sp.GetServices<IInterceptor>()));
                 break;
             default:
@@ -37,6 +38,7 @@ public static class DatabaseRegistration
                 services.AddDbContextPool<LuffyDbContext, SqliteLuffyDbContext>((sp, o) => o
                     .UseSqlite(connectionString, n => n.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery)
                         .UseParameterizedCollectionMode(ParameterTranslationMode.Parameter))
+                    .UseSnakeCaseNamingConvention()
                     .AddInterceptors(sp.GetServices<IInterceptor>())
                     .AddInterceptors(sp.GetRequiredService<SqliteWriteGate>(), sp.GetRequiredService<SqliteStatementCache>()));
                 break;

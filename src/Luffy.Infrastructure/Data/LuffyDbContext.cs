@@ -1,4 +1,3 @@
-using System.Text;
 using Luffy.Domain.Coupons;
 using Luffy.Domain.Pricing;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -36,6 +35,8 @@ public abstract class LuffyDbContext(DbContextOptions options) : DbContext(optio
         // Every DateTime is UTC; SQLite hands them back unspecified, PostgreSQL insists on UTC.
         builder.Properties<DateTime>().HaveConversion<UtcConverter>();
         builder.Properties<DateTime?>().HaveConversion<NullableUtcConverter>();
+        // Money is stored as its fen, an integer column named after the property.
+        builder.Properties<Money>().HaveConversion<MoneyConverter>();
         builder.Properties<string>().HaveMaxLength(256);
     }
 
@@ -157,9 +158,19 @@ public abstract class LuffyDbContext(DbContextOptions options) : DbContext(optio
             e.Property(r => r.ResponseBody).HasMaxLength(65536);
         });
 
+        // Columns are snake_case through UseSnakeCaseNamingConvention (DatabaseRegistration, DesignTimeFactories).
+        // The migrations named keys, foreign keys and indexes as EF Core does (PK_ly_order, FK_ly_order_ly_user_user_id,
+        // IX_ly_order_order_number), where that convention writes pk_, fk_, ix_: they keep EF Core's names (a null name
+        // is EF Core's default).
         foreach (var entity in model.Model.GetEntityTypes())
-            foreach (var property in entity.GetProperties())
-                property.SetColumnName(SnakeCase(property.Name));
+        {
+            foreach (var key in entity.GetDeclaredKeys())
+                key.SetName(null);
+            foreach (var foreignKey in entity.GetDeclaredForeignKeys())
+                foreignKey.SetConstraintName(null);
+            foreach (var index in entity.GetDeclaredIndexes())
+                index.SetDatabaseName(null);
+        }
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
@@ -202,17 +213,7 @@ public abstract class LuffyDbContext(DbContextOptions options) : DbContext(optio
         }
     }
 
-    private static string SnakeCase(string name)
-    {
-        var sb = new StringBuilder(name.Length + 8);
-        for (var i = 0; i < name.Length; i++)
-        {
-            if (char.IsUpper(name[i]) && i > 0)
-                sb.Append('_');
-            sb.Append(char.ToLowerInvariant(name[i]));
-        }
-        return sb.ToString();
-    }
+    private sealed class MoneyConverter() : ValueConverter<Money, long>(m => m.Fen, fen => new Money(fen));
 
     private sealed class UtcConverter() : ValueConverter<DateTime, DateTime>(
         v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),

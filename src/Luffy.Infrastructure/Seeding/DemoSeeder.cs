@@ -64,7 +64,7 @@ public sealed partial class DemoSeeder(LuffyDbContext db, IPasswordHasher<User> 
                 CourseImg = $"/media/covers/{number}.svg",
                 Brief = $"《{name}》由 {teacher} 老师主讲，从基础概念讲到项目实战，每章配有练习。",
                 Teacher = teacher,
-                Price = price.Fen,
+                Price = price,
                 Students = students,
                 CreatedAt = now.AddDays(-number),
                 Expires =
@@ -80,8 +80,7 @@ public sealed partial class DemoSeeder(LuffyDbContext db, IPasswordHasher<User> 
         db.Courses.AddRange(courses);
 
         var activity = new Activity { Name = "双十二限时活动", StartTime = now.AddDays(-1), EndTime = now.AddDays(30) };
-        Discount Policy(string type, string sale, long condition = 0) =>
-            new() { DiscountType = new DiscountType { Name = type }, Sale = sale, Condition = condition };
+        Discount Policy(string type, string sale) => new() { DiscountType = new DiscountType { Name = type }, Sale = sale };
         // 满减 with tiers that only the longer options reach: the 30-day option (¥119.60) stays at 原价购买.
         (int Course, Discount Discount)[] policies =
         [
@@ -104,7 +103,7 @@ public sealed partial class DemoSeeder(LuffyDbContext db, IPasswordHasher<User> 
         var coupons = new[]
         {
             new Coupon { Name = "九折优惠券", CouponType = CouponType.Discount, Sale = "*0.9", Timer = 30 },
-            new Coupon { Name = "满100减10", CouponType = CouponType.Reduction, Sale = "-10", Condition = Money.FromYuan(100).Fen, Timer = 30 },
+            new Coupon { Name = "满100减10", CouponType = CouponType.Reduction, Sale = "-10", Condition = Money.FromYuan(100), Timer = 30 },
             new Coupon { Name = "过期的减20券", CouponType = CouponType.Reduction, Sale = "-20", Timer = 7 },
         };
         db.Coupons.AddRange(coupons);
@@ -120,7 +119,7 @@ public sealed partial class DemoSeeder(LuffyDbContext db, IPasswordHasher<User> 
     }
 
     private static CourseExpire Option(int days, Money price) =>
-        new() { ExpireTime = days, ExpireText = Validity.DefaultText(days), Price = price.Fen };
+        new() { ExpireTime = days, ExpireText = Validity.DefaultText(days), Price = price };
 
     private static List<CourseChapter> Outline(string course) =>
         Enumerable.Range(1, 3).Select(c => new CourseChapter

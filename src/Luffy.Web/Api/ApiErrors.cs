@@ -15,6 +15,18 @@ public static class ApiErrors
     public static BadRequest<ApiMessage> BadRequest(string message) => TypedResults.BadRequest(new ApiMessage(message));
     public static NotFound<ApiMessage> NotFound(string message) => TypedResults.NotFound(new ApiMessage(message));
 
+    /// <summary>A service's refusal as HTTP, for an endpoint that answers 200, 400 or 404.</summary>
+    public static Results<Ok<T>, BadRequest<ApiMessage>, NotFound<ApiMessage>> Refuse<T>(Refusal refusal) =>
+        refusal.Kind == RefusalKind.NotFound ? NotFound(refusal.Message) : BadRequest(refusal.Message);
+
+    /// <summary>A service's refusal as HTTP, for an endpoint that answers 200, 400, 404 or 409.</summary>
+    public static Results<Ok<T>, BadRequest<ApiMessage>, NotFound<ApiMessage>, Conflict<ApiMessage>> RefuseOrConflict<T>(Refusal refusal) => refusal.Kind switch
+    {
+        RefusalKind.NotFound => NotFound(refusal.Message),
+        RefusalKind.Conflict => TypedResults.Conflict(new ApiMessage(refusal.Message)),
+        _ => BadRequest(refusal.Message),
+    };
+
     /// <summary>Bad input, answered with a 4xx: not worth an error in the log.</summary>
     public static bool IsClientError(Exception exception) => exception is BadHttpRequestException or DomainValidationException or AccountGoneException;
 

@@ -3,11 +3,18 @@ using Luffy.Infrastructure.Catalog;
 
 namespace Luffy.Web.Catalog;
 
-
 public static class CatalogApi
 {
     public const int DefaultPageSize = 12;
     public const int MaxPageSize = 50;
+
+    /// <summary>The catalog's queries and its cache (<c>Catalog:Lifetime</c>; emptied by every catalog write, on every instance).</summary>
+    public static WebApplicationBuilder AddCatalog(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddLuffyCatalogCache(builder.Configuration.GetSection(CatalogCacheOptions.Section).Get<CatalogCacheOptions>() ?? new());
+        builder.Services.AddScoped<CatalogQueries>();
+        return builder;
+    }
 
     public static IEndpointRouteBuilder MapCatalogApi(this IEndpointRouteBuilder app)
     {
@@ -77,8 +84,8 @@ public sealed class CatalogQueries(LuffyDbContext db, TimeProvider clock)
 
         var items = rows.Select(r =>
         {
-            var offers = r.Offers.Select(o => new PriceOffer(o.Name, CourseOffers.Formula(o.Sale), new Money(o.Condition), o.StartTime, o.EndTime)).ToList();
-            var quote = CoursePricing.Quote(new Money(r.Price), offers, now);
+            var offers = r.Offers.Select(o => new PriceOffer(o.Name, CourseOffers.Formula(o.Sale), o.Condition, o.StartTime, o.EndTime)).ToList();
+            var quote = CoursePricing.Quote(r.Price, offers, now);
             var active = CoursePricing.ActiveOffer(offers, now);
             return new CourseListItem(r.Id, r.Name, image(r.CourseImg), r.Brief, r.Teacher, r.Category, r.Students,
                 quote.Price.Yuan, quote.RealPrice.Yuan, active?.DiscountName ?? CoursePricing.NoDiscountName, active?.SecondsLeft(now) ?? 0);

@@ -31,9 +31,9 @@ public static class CouponsApi
             .Select(u => new { u.Id, u.UserId, u.IsUse, u.StartTime, u.Coupon!.Name, u.Coupon.CouponType, u.Coupon.Timer, u.Coupon.Condition, u.Coupon.Sale })
             .ToListAsync();
         return TypedResults.Ok(rows
-            .Where(r => CouponRules.WhyUnusable(new CouponHolding(r.UserId, r.StartTime, r.Timer, r.IsUse, false, new Money(r.Condition)), userId, null, now) is null)
+            .Where(r => CouponRules.WhyUnusable(new CouponHolding(r.UserId, r.StartTime, r.Timer, r.IsUse, false, r.Condition), userId, null, now) is null)
             .Select(r => new UserCouponDto(r.Id, r.StartTime, CouponRules.EndTime(r.StartTime, r.Timer),
-                new CouponInfo(r.Name, (int)r.CouponType, r.Timer, new Money(r.Condition).Yuan, r.Sale)))
+                new CouponInfo(r.Name, (int)r.CouponType, r.Timer, r.Condition.Yuan, r.Sale)))
             .OrderBy(c => c.EndTime).ThenBy(c => c.Id)
             .ToList());
     }

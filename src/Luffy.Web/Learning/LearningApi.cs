@@ -6,6 +6,12 @@ public sealed record LessonContent(int Id, int CourseId, string Name, bool FreeT
 
 public static class LearningApi
 {
+    public static WebApplicationBuilder AddLearning(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<LessonAccess>();
+        return builder;
+    }
+
     public static IEndpointRouteBuilder MapLearningApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/users/courses/", MyCourses).WithTags("Learning").RequireAuthorization();
@@ -26,26 +32,20 @@ public static class LearningApi
             r.OutTime is { } end ? Math.Max(0, (long)(end - now).TotalSeconds) : null, r.OutTime is { } until && until <= now)).ToList());
     }
 
-    /// <summary>A lesson's content: to everyone for a free preview, otherwise only to an owner whose purchase has not run out.</summary>
+    /// <summary>A lesson's content: to everyone for a free preview, otherwise only to an owner whose purchase has not run out (<see cref="LessonAccess"/>).</summary>
     public static async Task<Results<Ok<LessonContent>, NotFound<ApiMessage>, Unauthorized<ApiMessage>, Forbidden<ApiMessage>>> Lesson(
-        int courseId, int lessonId, HttpContext http, LuffyDbContext db, TimeProvider clock)
+        int courseId, int lessonId, HttpContext http, LessonAccess access)
     {
-        var lesson = await db.CourseLessons.AsNoTracking()
-            .Where(l => l.Id == lessonId && db.CourseChapters.Any(c => c.Id == l.ChapterId && c.CourseId == courseId))
-            .Select(l => new LessonContent(l.Id, courseId, l.Name, l.FreeTrail, l.Content)).SingleOrDefaultAsync();
-        if (lesson is null)
-            return ApiErrors.NotFound("课时不存在");
-        if (lesson.FreeTrail)
+        var userId = http.User.Identity?.IsAuthenticated == true ? http.User.UserId() : (int?)null;
+        var (lesson, refusal) = await access.OpenAsync(courseId, lessonId, userId);
+        if (lesson is not null)
             return TypedResults.Ok(lesson);
-        if (http.User.Identity?.IsAuthenticated != true)
-            return ApiErrors.Unauthorized("请先登录并购买课程后学习");
-        var userId = http.User.UserId();
-        var purchase = await db.UserCourses.AsNoTracking().Where(u => u.UserId == userId && u.CourseId == courseId)
-            .Select(u => new { u.OutTime }).SingleOrDefaultAsync();
-        if (purchase is null)
-            return ApiErrors.Forbidden("您还没有购买这门课程");
-        if (purchase.OutTime is { } end && end <= clock.GetUtcNow().UtcDateTime)
-            return ApiErrors.Forbidden("课程有效期已过，续费后可继续学习");
-        return TypedResults.Ok(lesson);
+        var message = LessonAccess.Message(refusal);
+        return refusal switch
+        {
+            LessonRefusal.NotFound => ApiErrors.NotFound(message),
+            LessonRefusal.SignIn => ApiErrors.Unauthorized(message),
+            _ => ApiErrors.Forbidden(message),
+        };
     }
 }

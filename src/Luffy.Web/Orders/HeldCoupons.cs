@@ -21,7 +21,7 @@ public static class HeldCoupons
         return coupon is null
             ? null
             : new HeldCoupon(
-                new CouponHolding(coupon.UserId, coupon.StartTime, coupon.Timer, coupon.IsUse, coupon.HeldByUnpaid, new Money(coupon.Condition)),
+                new CouponHolding(coupon.UserId, coupon.StartTime, coupon.Timer, coupon.IsUse, coupon.HeldByUnpaid, coupon.Condition),
                 CouponSale.Parse(coupon.CouponType, coupon.Sale));
     }
 

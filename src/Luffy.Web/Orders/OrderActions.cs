@@ -21,20 +21,17 @@ public static class OrderActions
             return await PayAsync(http, payments, placed.OrderNumber);
         });
         web.MapPost("/{orderNumber}/pay", (HttpContext http, PayUrlService payments, string orderNumber) => PayAsync(http, payments, orderNumber));
-        web.MapPost("/{orderNumber}/cancel", async (HttpContext http, string orderNumber, LuffyDbContext db, OrderCancellation cancellation) =>
-        {
-            var result = await OrdersApi.Cancel(orderNumber, http, db, cancellation);
-            return result.Result is IValueHttpResult { Value: ApiMessage message } and IStatusCodeHttpResult { StatusCode: >= 400 }
-                ? Results.Redirect($"/my/orders?error={Uri.EscapeDataString(message.Message)}")
-                : Results.Redirect("/my/orders");
-        });
+        web.MapPost("/{orderNumber}/cancel", async (HttpContext http, string orderNumber, OrderCancellation cancellation) =>
+            await cancellation.CancelForBuyerAsync(http.User.UserId(), orderNumber) is { } refusal
+                ? Results.Redirect($"/my/orders?error={Uri.EscapeDataString(refusal.Message)}")
+                : Results.Redirect("/my/orders"));
         return app;
     }
 
     /// <summary>Sends the browser to the Alipay cashier (the sandbox in embedded mode).</summary>
     private static async Task<IResult> PayAsync(HttpContext http, PayUrlService payments, string orderNumber)
     {
-        var pay = await payments.PayUrlAsync(http.User.UserId(), orderNumber, null);
-        return pay.Url is { } url ? Results.Redirect(url) : Results.Redirect($"/my/orders?error={Uri.EscapeDataString(pay.Message)}");
+        var (issued, refusal) = await payments.PayUrlAsync(http.User.UserId(), orderNumber, null);
+        return issued?.Url is { } url ? Results.Redirect(url) : Results.Redirect($"/my/orders?error={Uri.EscapeDataString(refusal?.Message ?? issued!.Message)}");
     }
 }

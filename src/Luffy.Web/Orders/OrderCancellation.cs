@@ -9,6 +9,19 @@ namespace Luffy.Web.Orders;
 /// </summary>
 public sealed partial class OrderCancellation(LuffyDbContext db, TimeProvider clock, ILogger<OrderCancellation> logger)
 {
+    /// <summary>The buyer cancels their unpaid order: null when this call cancelled it, otherwise why not.</summary>
+    public async Task<Refusal?> CancelForBuyerAsync(int userId, string orderNumber)
+    {
+        var orderId = await db.Orders.AsNoTracking().Where(o => o.OrderNumber == orderNumber && o.UserId == userId)
+            .Select(o => (long?)o.Id).SingleOrDefaultAsync();
+        if (orderId is not { } id)
+            return Refusal.NotFound(OrderTexts.NoSuchOrder);
+        if (await CancelAsync(id, OrderTransition.Cancel))
+            return null;
+        var current = await db.Orders.Where(o => o.Id == id).Select(o => o.OrderStatus).SingleAsync();
+        return Refusal.Conflict($"订单{OrderTexts.Status(current)}，不能取消");
+    }
+
     /// <summary>True when this call cancelled the order; false when it was no longer unpaid.</summary>
     public async Task<bool> CancelAsync(long orderId, OrderTransition cancel)
     {

@@ -21,10 +21,10 @@ public sealed class OrderQueries(LuffyDbContext db, IOptions<OrderOptions> optio
         var cancelAfter = options.Value.CancelAfter;
         return rows.Select(o => new OrderDto(
             o.OrderNumber, o.OrderTitle, (int)o.OrderStatus, OrderTexts.Status(o.OrderStatus), (int)o.PayType,
-            new Money(o.TotalPrice).Yuan, new Money(o.RealPrice).Yuan, o.Credit, o.Coupon, o.CreatedAt, o.PayTime,
+            o.TotalPrice.Yuan, o.RealPrice.Yuan, o.Credit, o.Coupon, o.CreatedAt, o.PayTime,
             o.OrderStatus == OrderStatus.Unpaid ? o.CreatedAt + cancelAfter : null,
             o.Lines.Select(l => new OrderCourseDto(l.CourseId, l.CourseImg, l.CourseName, l.DiscountName, l.Expire, l.ExpireText,
-                new Money(l.Price).Yuan, new Money(l.RealPrice).Yuan)).ToList())).ToList();
+                l.Price.Yuan, l.RealPrice.Yuan)).ToList())).ToList();
     }
 
     public IQueryable<Order> OfUser(int userId) => db.Orders.Where(o => o.UserId == userId);

@@ -12,7 +12,7 @@ public static class OrderTransitions
 {
     /// <summary>The unpaid order of this amount becomes paid by the trade.</summary>
     public static async Task<bool> PayAsync(LuffyDbContext db, string orderNumber, Money amount, DateTime payTime, string tradeNo) =>
-        await db.Orders.Where(o => o.OrderNumber == orderNumber && o.RealPrice == amount.Fen).Where(StartsFrom(OrderTransition.Pay))
+        await db.Orders.Where(o => o.OrderNumber == orderNumber && o.RealPrice == amount).Where(StartsFrom(OrderTransition.Pay))
             .ExecuteUpdateAsync(o => o.SetProperty(x => x.OrderStatus, OrderStatus.Paid).SetProperty(x => x.PayTime, payTime).SetProperty(x => x.TradeNo, tradeNo)) == 1;
 
     /// <summary>Cancels (<see cref="OrderTransition.Cancel"/> or <see cref="OrderTransition.TimeOut"/>) an unpaid order.</summary>
@@ -34,12 +34,12 @@ public static class OrderTransitions
     /// Freezes the price of an unpaid order that has no pay URL yet, only if it is still <paramref name="price"/> with
     /// <paramref name="coupon"/>: the pay URL is issued at that price or not at all.
     /// </summary>
-    public static async Task<bool> FreezePriceAsync(LuffyDbContext db, long orderId, long price, int coupon, DateTime now) =>
+    public static async Task<bool> FreezePriceAsync(LuffyDbContext db, long orderId, Money price, int coupon, DateTime now) =>
         await db.Orders.Where(o => o.Id == orderId && o.PayUrlIssuedAt == null && o.RealPrice == price && o.Coupon == coupon).Where(PriceOpen)
             .ExecuteUpdateAsync(o => o.SetProperty(x => x.PayUrlIssuedAt, now)) == 1;
 
     /// <summary>Re-prices an unpaid order with another coupon, only while its price is not frozen and its coupon is still <paramref name="from"/>.</summary>
-    public static async Task<bool> RepriceAsync(LuffyDbContext db, long orderId, int from, int to, long price) =>
+    public static async Task<bool> RepriceAsync(LuffyDbContext db, long orderId, int from, int to, Money price) =>
         await db.Orders.Where(o => o.Id == orderId && o.PayUrlIssuedAt == null && o.Coupon == from).Where(PriceOpen)
             .ExecuteUpdateAsync(o => o.SetProperty(x => x.Coupon, to).SetProperty(x => x.RealPrice, price)) == 1;
 

@@ -9,7 +9,6 @@ public static class OrdersApi
 {
     public const int DefaultPageSize = 10;
     public const int MaxPageSize = 50;
-    private const string NoSuchOrder = "订单不存在";
 
     public static WebApplicationBuilder AddOrders(this WebApplicationBuilder builder)
     {
@@ -56,7 +55,7 @@ public static class OrdersApi
     public static async Task<Results<Ok<OrderDto>, NotFound<ApiMessage>>> Get(string orderNumber, HttpContext http, [AsParameters] OrderServices s)
     {
         var found = await s.Queries.ReadAsync(s.Queries.OfUser(http.User.UserId()).Where(o => o.OrderNumber == orderNumber));
-        return found.Count == 1 ? TypedResults.Ok(found[0]) : ApiErrors.NotFound(NoSuchOrder);
+        return found.Count == 1 ? TypedResults.Ok(found[0]) : ApiErrors.NotFound(OrderTexts.NoSuchOrder);
     }
 
     /// <summary>The tutorial's "my orders": only for the caller's own id; any other id is 404.</summary>
@@ -86,17 +85,12 @@ public static class OrdersApi
     }
 
     public static async Task<Results<Ok<ApiMessage>, NotFound<ApiMessage>, Conflict<ApiMessage>>> Cancel(
-        string orderNumber, HttpContext http, LuffyDbContext db, OrderCancellation cancellation)
-    {
-        var order = await db.Orders.AsNoTracking().Where(o => o.OrderNumber == orderNumber && o.UserId == http.User.UserId())
-            .Select(o => new { o.Id, o.OrderStatus }).SingleOrDefaultAsync();
-        if (order is null)
-            return ApiErrors.NotFound(NoSuchOrder);
-        if (!await cancellation.CancelAsync(order.Id, OrderTransition.Cancel))
+        string orderNumber, HttpContext http, OrderCancellation cancellation) =>
+        await cancellation.CancelForBuyerAsync(http.User.UserId(), orderNumber) switch
         {
-            var current = await db.Orders.Where(o => o.Id == order.Id).Select(o => o.OrderStatus).SingleAsync();
-            return TypedResults.Conflict(new ApiMessage($"订单{OrderTexts.Status(current)}，不能取消"));
-        }
-        return TypedResults.Ok(new ApiMessage("订单已取消"));
-    }
+            null => TypedResults.Ok(new ApiMessage("订单已取消")),
+            { Kind: RefusalKind.NotFound } refusal => ApiErrors.NotFound(refusal.Message),
+            var refusal => TypedResults.Conflict(new ApiMessage(refusal.Message)),
+        };
+
 }

@@ -75,16 +75,16 @@ public sealed partial class AlipayCallbacks(
 
     /// <summary>
     /// The browser's return: verified, and when the notification has not come yet the gateway is asked.
-    /// Null with a message when the payment cannot be confirmed.
+    /// A refusal when the payment cannot be confirmed (a conflict while it may still come).
     /// </summary>
-    public async Task<(PaymentResult? Result, int Status, string? Message)> HandleReturnAsync(IReadOnlyDictionary<string, string?> parameters)
+    public async Task<(PaymentResult? Result, Refusal? Refusal)> HandleReturnAsync(IReadOnlyDictionary<string, string?> parameters)
     {
         if (!alipay.IsAuthentic(parameters))
-            return (null, StatusCodes.Status400BadRequest, "支付结果验签失败");
+            return (null, Refusal.Invalid("支付结果验签失败"));
         var orderNumber = parameters.GetValueOrDefault("out_trade_no") ?? "";
         var order = await db.Orders.AsNoTracking().Where(o => o.OrderNumber == orderNumber).Select(o => new { o.OrderStatus }).SingleOrDefaultAsync();
         if (order is null)
-            return (null, StatusCodes.Status404NotFound, "订单不存在");
+            return (null, Refusal.NotFound(OrderTexts.NoSuchOrder));
         if (order.OrderStatus == OrderStatus.Unpaid)
         {
             // The notify has not come (yet): the gateway says whether it is paid. One that cannot be asked now is a
@@ -99,15 +99,15 @@ public sealed partial class AlipayCallbacks(
                 paid = null;
             }
             if (paid is null)
-                return (null, StatusCodes.Status409Conflict, "支付结果尚未确认，请稍后刷新");
+                return (null, Refusal.Conflict("支付结果尚未确认，请稍后刷新"));
             await fulfilment.FulfilAsync(orderNumber, paid.TradeNo, paid.PayTime, paid.Amount);
         }
         var result = await db.Orders.AsNoTracking().Where(o => o.OrderNumber == orderNumber)
             .Select(o => new { o.OrderStatus, o.PayTime, o.RealPrice, Courses = o.Details.OrderBy(d => d.Id).Select(d => d.CourseName).ToList() })
             .SingleAsync();
         if (result.OrderStatus != OrderStatus.Paid)
-            return (null, StatusCodes.Status409Conflict, $"订单{OrderTexts.Status(result.OrderStatus)}");
-        return (new PaymentResult(result.PayTime is { } p ? AlipayFormats.Time(p) : null, new Money(result.RealPrice).Yuan, result.Courses), StatusCodes.Status200OK, null);
+            return (null, Refusal.Conflict($"订单{OrderTexts.Status(result.OrderStatus)}"));
+        return (new PaymentResult(result.PayTime is { } p ? AlipayFormats.Time(p) : null, result.RealPrice.Yuan, result.Courses), null);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Notify for order {OrderNumber} refused: signature or app_id does not verify")]

@@ -7,7 +7,8 @@ using Microsoft.Extensions.Options;
 
 namespace Luffy.Web.Payments;
 
-public sealed record PayUrlResult(int StatusCode, string Message, string? Url = null);
+/// <summary>A pay URL issued, or none when the coupon just made the order free: <see cref="Message"/> says which.</summary>
+public sealed record PayUrlIssued(string Message, string? Url);
 
 /// <summary>
 /// The pay URL of an order: the price frozen and the signed <c>alipay.trade.page.pay</c> URL issued in one guarded step,
@@ -32,26 +33,26 @@ public sealed partial class PayUrlService(
     /// The signed page.pay URL for the caller's own unpaid, unexpired order. <paramref name="couponId"/> (the tutorial's
     /// client) may change the coupon only before the first pay URL; from then on the pricing is frozen.
     /// </summary>
-    public async Task<PayUrlResult> PayUrlAsync(int userId, string orderNumber, int? couponId)
+    public async Task<(PayUrlIssued? Issued, Refusal? Refusal)> PayUrlAsync(int userId, string orderNumber, int? couponId)
     {
         var order = await db.Orders.SingleOrDefaultAsync(o => o.OrderNumber == orderNumber && o.UserId == userId);
         if (order is null)
-            return new(StatusCodes.Status404NotFound, "订单不存在");
+            return (null, Refusal.NotFound(OrderTexts.NoSuchOrder));
         var now = clock.GetUtcNow().UtcDateTime;
         var deadline = order.CreatedAt + orderOptions.Value.CancelAfter;
         if (order.OrderStatus != OrderStatus.Unpaid)
-            return new(StatusCodes.Status409Conflict, $"订单{OrderTexts.Status(order.OrderStatus)}，不能支付");
+            return (null, Refusal.Conflict($"订单{OrderTexts.Status(order.OrderStatus)}，不能支付"));
         if (now >= deadline)
-            return new(StatusCodes.Status409Conflict, "订单已超过支付期限");
+            return (null, Refusal.Conflict("订单已超过支付期限"));
 
         if (couponId is { } wanted && wanted != order.Coupon)
         {
             if (order.PayUrlIssuedAt is not null)
-                return new(StatusCodes.Status409Conflict, "已发起过支付，订单价格不能再修改");
+                return (null, Refusal.Conflict("已发起过支付，订单价格不能再修改"));
             if (await ChangeCouponAsync(order, wanted, now) is { } refusal)
-                return refusal;
+                return (null, refusal);
             if (order.OrderStatus == OrderStatus.Paid)
-                return new(StatusCodes.Status200OK, "优惠后无需支付，课程已开通");
+                return (new("优惠后无需支付，课程已开通", null), null);
         }
 
         // Freezing the price and issuing the URL are one guarded step: the price is frozen only if it is still the
@@ -61,38 +62,38 @@ public sealed partial class PayUrlService(
             && !await OrderTransitions.FreezePriceAsync(db, order.Id, order.RealPrice, order.Coupon, now)
             && !await db.Orders.AnyAsync(o => o.Id == order.Id && o.OrderStatus == OrderStatus.Unpaid && o.PayUrlIssuedAt != null
                 && o.RealPrice == order.RealPrice))
-            return new(StatusCodes.Status409Conflict, "订单已变化，请刷新后重试");
-        var url = alipay.PagePayUrl(order.OrderNumber, new Money(order.RealPrice), $"路飞学城：{order.OrderTitle}", deadline, NotifyUrl, ReturnUrl);
+            return (null, Refusal.Conflict("订单已变化，请刷新后重试"));
+        var url = alipay.PagePayUrl(order.OrderNumber, order.RealPrice, $"路飞学城：{order.OrderTitle}", deadline, NotifyUrl, ReturnUrl);
         LogPayUrl(logger, order.OrderNumber);
-        return new(StatusCodes.Status200OK, "发起支付成功", url);
+        return (new("发起支付成功", url), null);
     }
 
     /// <summary>Re-prices an order that has no pay URL yet with another coupon (0 = none), in one transaction.</summary>
-    private async Task<PayUrlResult?> ChangeCouponAsync(Order order, int couponId, DateTime now)
+    private async Task<Refusal?> ChangeCouponAsync(Order order, int couponId, DateTime now)
     {
         // Tracked with the order (its Details fill in): re-priced below and granted if the order becomes free.
         var lines = await db.OrderDetails.Where(d => d.OrderId == order.Id).OrderBy(d => d.Id).ToListAsync();
-        var total = new Money(order.TotalPrice);
+        var total = order.TotalPrice;
         var (sale, refusal) = await HeldCoupons.SaleForAsync(db, couponId, order.UserId, total, now);
         if (refusal is not null)
-            return new(StatusCodes.Status400BadRequest, refusal);
+            return Refusal.Invalid(refusal);
         var rate = luffy.Value.CreditsPerYuan;
         var max = Credits.MaxFor(sale?.Apply(total) ?? total, rate, long.MaxValue);
         if (order.Credit > max)
-            return new(StatusCodes.Status400BadRequest, $"使用该优惠券后本单最多可使用 {max} 贝里，请重新下单");
-        var quote = OrderPricing.Quote(lines.Select(d => new PricedLine(new Money(d.Price), new Money(d.PolicyPrice))).ToList(), sale, order.Credit, rate);
+            return Refusal.Invalid($"使用该优惠券后本单最多可使用 {max} 贝里，请重新下单");
+        var quote = OrderPricing.Quote(lines.Select(d => new PricedLine(d.Price, d.PolicyPrice)).ToList(), sale, order.Credit, rate);
 
         await using var transaction = await db.Database.BeginTransactionAsync();
-        if (!await OrderTransitions.RepriceAsync(db, order.Id, order.Coupon, couponId, quote.RealPrice.Fen))
-            return new(StatusCodes.Status409Conflict, "订单已变化，请刷新后重试");
+        if (!await OrderTransitions.RepriceAsync(db, order.Id, order.Coupon, couponId, quote.RealPrice))
+            return Refusal.Conflict("订单已变化，请刷新后重试");
         if (order.Coupon != 0)
             await OrderHolds.ReleaseCouponAsync(db, order.Coupon, order.Id);
         if (couponId != 0 && !await OrderHolds.HoldCouponAsync(db, order.UserId, couponId, order.Id))
-            return new(StatusCodes.Status400BadRequest, $"{CouponRules.Unusable}：已被另一个订单使用");
+            return Refusal.Invalid($"{CouponRules.Unusable}：已被另一个订单使用");
         order.Coupon = couponId;
-        order.RealPrice = quote.RealPrice.Fen;
+        order.RealPrice = quote.RealPrice;
         for (var i = 0; i < lines.Count; i++)
-            lines[i].RealPrice = quote.LineRealPrices[i].Fen;
+            lines[i].RealPrice = quote.LineRealPrices[i];
         if (quote.RealPrice.IsZero)
         {
             order.OrderStatus = OrderStatus.Paid;

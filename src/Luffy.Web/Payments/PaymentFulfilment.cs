@@ -72,7 +72,7 @@ public sealed partial class PaymentFulfilment(LuffyDbContext db, UnappliedPaymen
         }
         // The amount first: the same payment is classed the same whether the order was cancelled before it came or
         // because of it (two passes of the job may race).
-        else if (order.RealPrice != amount.Fen)
+        else if (order.RealPrice != amount)
             problem = PaymentProblem.AmountMismatch;
         else if (order.OrderStatus is OrderStatus.Cancelled or OrderStatus.TimedOut)
             problem = PaymentProblem.OrderClosed;

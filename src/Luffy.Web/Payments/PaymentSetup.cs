@@ -60,11 +60,11 @@ public static partial class PaymentSetup
     }
 
     /// <summary>
-    /// The payments API, and the sandbox gateway (cashier, gateway.do, scripted payments) where it is the payment
-    /// provider: in embedded mode, or in production only with <c>Alipay:Sandbox=true</c>. Production never falls
-    /// back to it: without Alipay settings the start is refused (validation above).
+    /// The sandbox gateway (cashier, gateway.do, scripted payments) where it is the payment provider: in embedded
+    /// mode, or in production only with <c>Alipay:Sandbox=true</c>. Production never falls back to it: without
+    /// Alipay settings the start is refused (validation above).
     /// </summary>
-    public static WebApplication MapPayments(this WebApplication app)
+    public static WebApplication MapSandboxGatewayWhereUsed(this WebApplication app)
     {
         var alipay = app.Services.GetRequiredService<IOptions<AlipayOptions>>().Value;
         var mode = app.Services.GetRequiredService<IOptions<LuffyOptions>>().Value.Mode;
@@ -75,7 +75,6 @@ public static partial class PaymentSetup
             if (mode == RunMode.Production)
                 LogSandboxInProduction(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(PaymentSetup)));
         }
-        app.MapPaymentsApi();
         return app;
     }
 

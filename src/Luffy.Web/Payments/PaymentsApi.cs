@@ -31,29 +31,21 @@ public static class PaymentsApi
     public static async Task<Results<Ok<PayUrlResponse>, BadRequest<ApiMessage>, NotFound<ApiMessage>, Conflict<ApiMessage>>> PayUrl(
         HttpContext http, PayUrlService payments, [AsParameters] PayUrlQuery query)
     {
-        var result = await payments.PayUrlAsync(http.User.UserId(), query.OrderNumber!, query.CouponId);
-        if (result.StatusCode == StatusCodes.Status200OK)
-            return TypedResults.Ok(new PayUrlResponse(result.Message, result.Url));
-        return Refusal<PayUrlResponse>(result.StatusCode, result.Message);
+        var (issued, refusal) = await payments.PayUrlAsync(http.User.UserId(), query.OrderNumber!, query.CouponId);
+        return issued is not null
+            ? TypedResults.Ok(new PayUrlResponse(issued.Message, issued.Url))
+            : ApiErrors.RefuseOrConflict<PayUrlResponse>(refusal!);
     }
-
-    /// <summary>A refusal as its typed answer: 404 not found (or not yours), 409 not payable now, 400 anything else.</summary>
-    private static Results<Ok<T>, BadRequest<ApiMessage>, NotFound<ApiMessage>, Conflict<ApiMessage>> Refusal<T>(int status, string message) => status switch
-    {
-        StatusCodes.Status404NotFound => ApiErrors.NotFound(message),
-        StatusCodes.Status409Conflict => TypedResults.Conflict(new ApiMessage(message)),
-        _ => ApiErrors.BadRequest(message),
-    };
 
     /// <summary>The browser's return from the cashier: <c>{message: {pay_time, real_price, course_list}}</c>.</summary>
     public static async Task<Results<Ok<PaymentResultResponse>, BadRequest<ApiMessage>, NotFound<ApiMessage>, Conflict<ApiMessage>>> Return(
         HttpContext http, AlipayCallbacks payments)
     {
         var parameters = http.Request.Query.ToDictionary(q => q.Key, q => (string?)q.Value.ToString(), StringComparer.Ordinal);
-        var (result, status, message) = await payments.HandleReturnAsync(parameters);
-        if (result is not null)
-            return TypedResults.Ok(new PaymentResultResponse(result));
-        return Refusal<PaymentResultResponse>(status, message!);
+        var (result, refusal) = await payments.HandleReturnAsync(parameters);
+        return result is not null
+            ? TypedResults.Ok(new PaymentResultResponse(result))
+            : ApiErrors.RefuseOrConflict<PaymentResultResponse>(refusal!);
     }
 
     /// <summary>A notify is a few hundred bytes and some 25 fields: anything far larger is not from Alipay.</summary>

@@ -44,7 +44,7 @@ public sealed partial class UnappliedPayments(LuffyDbContext db, AlipayClient al
             return known;
         var record = new PaymentException
         {
-            OutTradeNo = outTradeNo, TradeNo = key, Amount = amount.Fen, Problem = problem,
+            OutTradeNo = outTradeNo, TradeNo = key, Amount = amount, Problem = problem,
             RefundRequestNo = $"RF{(string.IsNullOrEmpty(tradeNo) ? outTradeNo : tradeNo)}", CreatedAt = clock.GetUtcNow().UtcDateTime,
         };
         db.PaymentExceptions.Add(record);
@@ -68,7 +68,7 @@ public sealed partial class UnappliedPayments(LuffyDbContext db, AlipayClient al
         string? error;
         try
         {
-            var answer = await alipay.RefundAsync(record.OutTradeNo, new Money(record.Amount), record.RefundRequestNo,
+            var answer = await alipay.RefundAsync(record.OutTradeNo, record.Amount, record.RefundRequestNo,
                 RefundReason(record.Problem), record.TradeNo.StartsWith("out:", StringComparison.Ordinal) ? null : record.TradeNo);
             error = answer.IsSuccess ? null : $"{answer.SubCode} {answer.SubMsg}";
         }

@@ -144,14 +144,14 @@ public abstract class LuffyApp : WebApplicationFactory<Program>, IAsyncLifetime
                 Name = UniqueName("课程"),
                 Category = category,
                 CourseImg = "/media/covers/test.svg",
-                Price = price.Fen,
+                Price = price,
                 IsOnSale = onSale,
                 CreatedAt = Clock.GetUtcNow().UtcDateTime,
                 Expires = new[] { 30, 90, 180 }.Select((days, i) => new CourseExpire
                 {
                     ExpireTime = days,
                     ExpireText = Validity.DefaultText(days),
-                    Price = price.Times(new[] { 0.4m, 0.7m, 0.85m }[i]).Fen,
+                    Price = price.Times(new[] { 0.4m, 0.7m, 0.85m }[i]),
                 }).ToList(),
                 Chapters =
                 [
@@ -172,7 +172,7 @@ public abstract class LuffyApp : WebApplicationFactory<Program>, IAsyncLifetime
                 course.PriceDiscounts.Add(new CoursePriceDiscount
                 {
                     Activity = new Activity { Name = "活动", StartTime = now.AddHours(-1), EndTime = now.AddDays(1) },
-                    Discount = new Discount { DiscountType = new DiscountType { Name = p.Name }, Sale = p.Sale, Condition = Money.FromYuan(p.Condition).Fen },
+                    Discount = new Discount { DiscountType = new DiscountType { Name = p.Name }, Sale = p.Sale, Condition = Money.FromYuan(p.Condition) },
                 });
             }
             db.Courses.Add(course);
@@ -194,7 +194,7 @@ public static class LuffyAppOrders
                 Name = $"券 {sale}",
                 CouponType = sale.StartsWith('*') ? Luffy.Domain.Coupons.CouponType.Discount : Luffy.Domain.Coupons.CouponType.Reduction,
                 Sale = sale,
-                Condition = Money.FromYuan(condition).Fen,
+                Condition = Money.FromYuan(condition),
                 Timer = timer,
             };
             var held = new UserCoupon { UserId = userId, Coupon = coupon, StartTime = app.Clock.GetUtcNow().UtcDateTime - (startedAgo ?? TimeSpan.FromHours(1)) };

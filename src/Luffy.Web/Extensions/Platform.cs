@@ -15,9 +15,14 @@ using Scalar.AspNetCore;
 
 namespace Luffy.Web.Extensions;
 
-public static class ApplicationServices
+/// <summary>
+/// What every feature stands on: settings, the database, Redis (or the embedded Garnet), JSON, the error contract,
+/// request limits, proxies, data protection, pages, OpenAPI, CORS, health checks; and the request pipeline around them.
+/// The features add their own services (<c>AddAccounts</c>, <c>AddCart</c>, …) in Program.cs.
+/// </summary>
+public static class Platform
 {
-    public static WebApplicationBuilder AddApplicationServices(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddPlatform(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
         var configuration = builder.Configuration;
@@ -42,13 +47,10 @@ public static class ApplicationServices
         var dataDirectory = luffy.FullDataDirectory;
         services.AddLuffyDatabase(database, dataDirectory);
         services.AddLuffyRedis(redis, dataDirectory);
-        services.AddLuffyCatalogCache(configuration.GetSection(CatalogCacheOptions.Section).Get<CatalogCacheOptions>() ?? new());
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         services.AddScoped<DemoSeeder>();
-        services.AddSingleton<CartStore>();
-        services.AddScoped<Luffy.Web.Catalog.CatalogQueries>();
 
         services.ConfigureHttpJsonOptions(o =>
         {
@@ -61,7 +63,6 @@ public static class ApplicationServices
         services.AddExceptionHandler<ApiExceptionHandler>();
         builder.AddRequestLimits();
 
-        builder.AddAccounts();
         builder.AddProxies();
         services.AddHttpContextAccessor();
         // The keys behind the sign-in cookie and the antiforgery tokens: in the data directory in embedded mode,
@@ -90,7 +91,7 @@ public static class ApplicationServices
         return builder;
     }
 
-    public static WebApplication UseApplicationPipeline(this WebApplication app)
+    public static WebApplication UsePlatform(this WebApplication app)
     {
         app.UseProxies();
         app.UseSecurityHeaders();
