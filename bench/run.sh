@@ -44,9 +44,7 @@ dotnet tool install --tool-path "$tools" dotnet-counters >/dev/null
 dotnet publish "$root/src/Luffy.Web" -c Release -o "$work/app" >/dev/null
 dotnet build "$root/bench/Luffy.Bench" -c Release -o "$work/bench" >/dev/null
 
-# The runtime settings README.md recommends for a deployment (read from the environment only), then the bench's own.
-runtime_env=(DOTNET_JitHostMaxSlabCache=0x100000)
-common=("${runtime_env[@]}" Luffy__DataDirectory="$work/data" Luffy__SqlCountHeader=true LoginThrottle__PerClient=100000000 LoginThrottle__PerUsername=1000 Logging__LogLevel__Default=Warning)
+common=(Luffy__DataDirectory="$work/data" Luffy__SqlCountHeader=true LoginThrottle__PerClient=100000000 LoginThrottle__PerUsername=1000 Logging__LogLevel__Default=Warning)
 if [ "$mode" = embedded ]; then
   sandbox_url="http://127.0.0.1:$port/alipay-sandbox"
   app_env=("${common[@]}")
@@ -261,7 +259,7 @@ mkdir -p "$root/bench/history"
   echo
   echo "## $(date -u '+%Y-%m-%d %H:%M') — bench/run.sh $mode"
   echo
-  echo "The app's runtime environment (README.md, production settings): \`${runtime_env[*]}\`."
+  echo "The app's runtime environment: the .NET defaults (README.md, \"Runtime settings\", lists the knobs a deployment may set)."
   echo
   echo "After a ${warmup} s warm-up of each workload. Checkout list: \`GET /cart/order/\` with 3 selected courses, $users users spread over $connections connections, ${seconds}s, \`wrk -t2 -c$connections --latency\`:"
   echo

@@ -8,8 +8,6 @@ using Luffy.Web.Learning;
 using Luffy.Web.Orders;
 using Luffy.Web.Payments;
 
-MallocArenas.Limit();
-
 var builder = WebApplication.CreateBuilder(args);
 
 // What every feature stands on: settings, database, Redis or the embedded Garnet, JSON, errors, request limits,
