@@ -30,7 +30,7 @@ public sealed class DataDirectoryTests : IDisposable
         // back everything ever acknowledged. Without Garnet's commit wait, the last writes of a burst were answered
         // before they were in the append-only file and a kill lost them. Beside the carts, 10 MB of bulky hashes
         // rewritten every round, so that each restart replays tens of megabytes of hash writes: with Garnet's
-        // storage tier (and 8 MB of memory) one restart in five died in that replay, Garnet writing a hash to disk
+        // storage tier (and 8 MB of memory) one run of this test in six died in such a replay, Garnet writing a hash to disk
         // while the replay changed it (EmbeddedGarnet.Arguments).
         const int rounds = 8, users = 200, coursesPerRound = 5, bulky = 2500;
         var filler = new string('x', 4000);

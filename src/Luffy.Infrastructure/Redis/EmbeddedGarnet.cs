@@ -66,8 +66,8 @@ public sealed partial class EmbeddedGarnet : IDisposable
             // Everything in memory, nothing serialised: without --storage-tier Garnet never writes its objects
             // (carts are hashes and sets) anywhere, and the append-only file alone makes them durable. With the
             // storage tier, Garnet 2.2.8 wrote a page's hashes to log/ while a replayed write was changing one of
-            // them at a restart ("Collection was modified" in HashObject.DoSerialize) and the process died: one
-            // kill -9 restart in five on a directory larger than memory (DataDirectoryTests). The budget is an upper
+            // them at a restart ("Collection was modified" in HashObject.DoSerialize) and the process died (one run in
+            // six of DataDirectoryTests' eight kill -9 restarts, on a directory larger than memory). The budget is an upper
             // bound, not an allocation (pages are taken as the log grows); /health says Degraded from 80 % of it
             // (EmbeddedGarnet.MemoryUse), long before a record would have to leave memory.
             "--memory", MemoryBudget,
