@@ -295,3 +295,39 @@ public sealed class AccountLimitTests(AccountThrottledApp app) : IClassFixture<A
         }
     }
 }
+
+/// <summary>The per-client limit (6) small, on an app of its own: its count starts empty.</summary>
+public sealed class ClientThrottledApp : LuffyApp
+{
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
+        base.Settings().Concat([new("LoginThrottle:PerClient", "6")]);
+}
+
+public sealed class CrossSiteLoginTests(ClientThrottledApp app) : IClassFixture<ClientThrottledApp>
+{
+    [Fact]
+    public async Task Posts_another_site_can_send_without_a_preflight_do_not_use_up_a_clients_attempts()
+    {
+        var client = app.Anonymous();
+        var username = app.UniqueName();
+        await client.PostAsJsonAsync("/users/register/", new { username, password = "secret123" });
+
+        // What a page elsewhere can send with fetch(…, {mode: "no-cors"}): no body, a form, plain text. Each is
+        // refused, none is counted.
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, (await client.PostAsync("/users/login/", null)).StatusCode);
+            var form = await client.PostAsync("/users/login/", new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = username, ["password"] = "guess" }));
+            Assert.NotEqual(HttpStatusCode.OK, form.StatusCode);
+            Assert.NotEqual(HttpStatusCode.TooManyRequests, form.StatusCode);
+            var text = await client.PostAsync("/users/login/", new StringContent("x", System.Text.Encoding.UTF8, "text/plain"));
+            Assert.NotEqual(HttpStatusCode.TooManyRequests, text.StatusCode);
+        }
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/users/login/", new { username, password = "secret123" })).StatusCode);
+
+        // JSON attempts count: five more reach the limit of six.
+        for (var i = 0; i < 5; i++)
+            Assert.Equal(HttpStatusCode.BadRequest, (await client.PostAsJsonAsync("/users/login/", new { username = app.UniqueName(), password = "whatever1" })).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await client.PostAsJsonAsync("/users/login/", new { username, password = "secret123" })).StatusCode);
+    }
+}

@@ -65,14 +65,24 @@ public sealed class LoginLimits : IDisposable
 /// <summary>The per-client half of the login limit, on a login route (<see cref="LoginLimits"/>).</summary>
 internal abstract class LoginClientPolicy(LoginLimits limits) : IRateLimiterPolicy<string>
 {
-    public RateLimitPartition<string> GetPartition(HttpContext httpContext) => limits.Client(httpContext);
+    public virtual RateLimitPartition<string> GetPartition(HttpContext httpContext) => limits.Client(httpContext);
 
     public abstract Func<OnRejectedContext, CancellationToken, ValueTask> OnRejected { get; }
 }
 
 /// <summary>The API's: 429 with the message and <c>Retry-After</c>, as its handler answers for the per-account half.</summary>
+/// <remarks>
+/// Only a JSON request counts. Another site's page can send a body-less or form-encoded POST to the API without a
+/// CORS preflight (a "simple" request); had it counted, 30 of them would lock its visitor's address out of signing
+/// in, on the form too (one count for both routes). The binder refuses such a request (400) before any password is
+/// tried, so leaving it uncounted costs no protection; a JSON body needs a preflight, which CORS answers only for
+/// the configured origins.
+/// </remarks>
 internal sealed class ApiLoginPolicy(LoginLimits limits) : LoginClientPolicy(limits)
 {
+    public override RateLimitPartition<string> GetPartition(HttpContext httpContext) =>
+        httpContext.Request.HasJsonContentType() ? base.GetPartition(httpContext) : RateLimitPartition.GetNoLimiter("not json");
+
     public override Func<OnRejectedContext, CancellationToken, ValueTask> OnRejected { get; } = async (context, _) =>
         await ApiErrors.TooManyRequests(LoginLimits.TooMany, LoginLimits.RetryAfter(context.Lease)).ExecuteAsync(context.HttpContext);
 }
