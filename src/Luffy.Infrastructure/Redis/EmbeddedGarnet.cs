@@ -19,8 +19,9 @@ public sealed partial class EmbeddedGarnet : IDisposable
     private const string PasswordFile = "password";
 
     /// <summary>
-    /// Garnet's memory budget for its log and objects (<c>--memory</c>): some 340 000 carts of three courses
-    /// (100 000 of them measured at 74 MB, README "Durability").
+    /// Garnet's memory budget for its log and objects (<c>--memory</c>): 100 000 carts of three courses take 74 MB,
+    /// but the log keeps the place of expired and deleted keys too (sessions, login counters), so the budget fills
+    /// with the shop's history (README, "Memory").
     /// </summary>
     public const string MemoryBudget = "256m";
 
@@ -69,7 +70,7 @@ public sealed partial class EmbeddedGarnet : IDisposable
             // them at a restart ("Collection was modified" in HashObject.DoSerialize) and the process died (one run in
             // six of DataDirectoryTests' eight kill -9 restarts, on a directory larger than memory). The budget is an upper
             // bound, not an allocation (pages are taken as the log grows); /health says Degraded from 80 % of it
-            // (EmbeddedGarnet.MemoryUse), long before a record would have to leave memory.
+            // (EmbeddedGarnet.MemoryUse), before the oldest records would have to leave memory (and be lost).
             "--memory", MemoryBudget,
             "--page", "512k",
             "--aof-memory", "4m",
@@ -91,7 +92,7 @@ public sealed partial class EmbeddedGarnet : IDisposable
     /// <summary>
     /// What Garnet's log and objects take now and the budget they may take (bytes). Nothing leaves memory for
     /// disk (see <see cref="Arguments"/>), so a store at its budget would start dropping the oldest records:
-    /// <c>/health</c> reports it well before (production mode uses Redis, sized by the operator).
+    /// <c>/health</c> reports it before (production mode uses Redis, sized by the operator).
     /// </summary>
     public (long Used, long Budget) MemoryUse()
     {

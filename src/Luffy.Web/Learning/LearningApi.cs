@@ -20,17 +20,8 @@ public static class LearningApi
     }
 
     /// <summary>The caller's purchases with the time left; <c>out_time</c> null = permanent.</summary>
-    public static async Task<Ok<List<MyCourse>>> MyCourses(HttpContext http, LuffyDbContext db, TimeProvider clock)
-    {
-        var userId = http.User.UserId();
-        var now = clock.GetUtcNow().UtcDateTime;
-        var rows = await db.UserCourses.AsNoTracking().Where(u => u.UserId == userId)
-            .Join(db.Courses, u => u.CourseId, c => c.Id, (u, c) => new { u.CourseId, c.Name, c.CourseImg, u.BuyType, u.PayTime, u.OutTime })
-            .OrderByDescending(r => r.PayTime)
-            .ToListAsync();
-        return TypedResults.Ok(rows.Select(r => new MyCourse(r.CourseId, r.Name, r.CourseImg, (int)r.BuyType, r.PayTime, r.OutTime,
-            r.OutTime is { } end ? Math.Max(0, (long)(end - now).TotalSeconds) : null, r.OutTime is { } until && until <= now)).ToList());
-    }
+    public static async Task<Ok<List<MyCourse>>> MyCourses(HttpContext http, LessonAccess learning) =>
+        TypedResults.Ok(await learning.CoursesOfAsync(http.User.UserId()));
 
     /// <summary>A lesson's content: to everyone for a free preview, otherwise only to an owner whose purchase has not run out (<see cref="LessonAccess"/>).</summary>
     public static async Task<Results<Ok<LessonContent>, NotFound<ApiMessage>, Unauthorized<ApiMessage>, Forbidden<ApiMessage>>> Lesson(

@@ -14,8 +14,8 @@ public enum LessonRefusal
 }
 
 /// <summary>
-/// Who may open a lesson, for the API and the lesson page alike: a free preview to everyone, the rest to an owner
-/// whose purchase has not run out.
+/// What a student may learn, for the API and the pages alike: the courses bought and their time left, and who may
+/// open a lesson (a free preview to everyone, the rest to an owner whose purchase has not run out).
 /// </summary>
 public sealed class LessonAccess(LuffyDbContext db, TimeProvider clock)
 {
@@ -27,6 +27,18 @@ public sealed class LessonAccess(LuffyDbContext db, TimeProvider clock)
         LessonRefusal.Expired => "课程有效期已过，续费后可继续学习",
         _ => throw new ArgumentOutOfRangeException(nameof(refusal)),
     };
+
+    /// <summary>The student's purchases, newest first, with the time left; <c>OutTime</c> null = permanent.</summary>
+    public async Task<List<MyCourse>> CoursesOfAsync(int userId)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var rows = await db.UserCourses.AsNoTracking().Where(u => u.UserId == userId)
+            .Join(db.Courses, u => u.CourseId, c => c.Id, (u, c) => new { u.CourseId, c.Name, c.CourseImg, u.BuyType, u.PayTime, u.OutTime })
+            .OrderByDescending(r => r.PayTime)
+            .ToListAsync();
+        return rows.Select(r => new MyCourse(r.CourseId, r.Name, r.CourseImg, (int)r.BuyType, r.PayTime, r.OutTime,
+            r.OutTime is { } end ? Math.Max(0, (long)(end - now).TotalSeconds) : null, r.OutTime is { } until && until <= now)).ToList();
+    }
 
     /// <summary>The lesson's content, or why it is closed to <paramref name="userId"/> (null = not signed in).</summary>
     public async Task<(LessonContent? Lesson, LessonRefusal Refusal)> OpenAsync(int courseId, int lessonId, int? userId)
