@@ -20,6 +20,11 @@ public static class AccountsApi
     public static WebApplicationBuilder AddAccounts(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        services.AddOptions<JwtOptions>().BindConfiguration(JwtOptions.Section);
+        services.AddOptions<LoginThrottleOptions>().BindConfiguration(LoginThrottleOptions.Section)
+            .Validate(o => o.PerUsername > 0 && o.PerClient > 0 && o.Window >= TimeSpan.FromSeconds(1),
+                "LoginThrottle:PerUsername and LoginThrottle:PerClient must be positive numbers of attempts and LoginThrottle:Window at least one second (00:00:01); the limiter counts whole seconds.")
+            .ValidateOnStart();
         services.AddSingleton<JwtSigningKey>();
         services.AddSingleton<TokenService>();
         services.AddSingleton<LoginLimits>();

@@ -33,11 +33,6 @@ public static class Platform
         var luffy = configuration.GetSection(LuffyOptions.Section).Get<LuffyOptions>() ?? new();
         services.AddOptions<LuffyOptions>().BindConfiguration(LuffyOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<LuffyOptions>, SettingsValidator>();
-        services.AddOptions<JwtOptions>().BindConfiguration(JwtOptions.Section);
-        services.AddOptions<LoginThrottleOptions>().BindConfiguration(LoginThrottleOptions.Section)
-            .Validate(o => o.PerUsername > 0 && o.PerClient > 0 && o.Window >= TimeSpan.FromSeconds(1),
-                "LoginThrottle:PerUsername and LoginThrottle:PerClient must be positive numbers of attempts and LoginThrottle:Window at least one second (00:00:01); the limiter counts whole seconds.")
-            .ValidateOnStart();
 
         var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new();
         database.ConnectionString ??= configuration.GetConnectionString("Luffy");
