@@ -1,4 +1,5 @@
 using Luffy.Web.Accounts;
+using Luffy.Web.Admin;
 using Luffy.Web.Cart;
 using Luffy.Web.Catalog;
 using Luffy.Web.Coupons;
@@ -20,6 +21,8 @@ builder.AddCart();
 builder.AddOrders();
 builder.AddPayments();
 builder.AddLearning();
+// The back office (/admin pages, /admin/api): operators, their audit log, and each feature's admin side.
+builder.AddAdmin();
 
 var app = builder.Build();
 
@@ -34,6 +37,7 @@ app.MapCouponsApi();
 app.MapOrdersApi();
 app.MapPaymentsApi();
 app.MapLearningApi();
+app.MapAdminApi();
 app.MapHealth();
 // The Alipay sandbox gateway, in embedded mode (or with Alipay:Sandbox=true).
 app.MapSandboxGatewayWhereUsed();
@@ -43,8 +47,15 @@ app.MapCartActions();
 app.MapOrderActions();
 app.MapRazorComponents<Luffy.Web.Components.App>().ForStorefront();
 
+// `dotnet Luffy.Web.dll admin create NAME` makes an admin account in the database and exits (Admin/AdminCommand.cs).
+if (AdminCommand.IsAdminCommand(args))
+{
+    await app.InitializeDatabaseAsync();
+    return await AdminCommand.RunAsync(app, args);
+}
 await app.InitializeAsync();
 await app.RunAsync();
+return 0;
 
 /// <summary>The web host; public for WebApplicationFactory in the tests.</summary>
 public partial class Program;

@@ -19,6 +19,10 @@ public sealed class Course
     /// <summary>The permanent price.</summary>
     public Money Price { get; set; }
     public bool IsOnSale { get; set; } = true;
+    /// <summary>Sold permanently (永久有效) at <see cref="Price"/>; off, the course sells only its timed options.</summary>
+    public bool PermanentOnSale { get; set; } = true;
+    /// <summary>The place in listings set by the operators (smaller first; the storefront's default order).</summary>
+    public int Orders { get; set; }
     /// <summary>Number of students: the popularity order.</summary>
     public int Students { get; set; }
     public DateTime CreatedAt { get; set; }
@@ -35,6 +39,8 @@ public sealed class CourseExpire
     public int ExpireTime { get; set; }
     public required string ExpireText { get; set; }
     public Money Price { get; set; }
+    /// <summary>Off sale: no longer sold (carts report it); orders and purchases made with it are untouched.</summary>
+    public bool IsOnSale { get; set; } = true;
 }
 
 public sealed class CourseChapter
@@ -57,6 +63,8 @@ public sealed class CourseLesson
     /// <summary>Free preview (免费试看): open to everyone.</summary>
     public bool FreeTrail { get; set; }
     public string Content { get; set; } = "";
+    /// <summary>The lesson's video, when it has one (an http(s) URL).</summary>
+    public string VideoUrl { get; set; } = "";
 }
 
 /// <summary>An activity (活动): the window of a price policy.</summary>

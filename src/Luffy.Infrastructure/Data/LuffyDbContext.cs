@@ -22,7 +22,9 @@ public abstract class LuffyDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<Discount> Discounts => Set<Discount>();
     public DbSet<CoursePriceDiscount> CoursePriceDiscounts => Set<CoursePriceDiscount>();
     public DbSet<Coupon> Coupons => Set<Coupon>();
+    public DbSet<CouponScope> CouponScopes => Set<CouponScope>();
     public DbSet<UserCoupon> UserCoupons => Set<UserCoupon>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<Order> Orders => Set<Order>();
     public DbSet<OrderDetail> OrderDetails => Set<OrderDetail>();
     public DbSet<UserCourse> UserCourses => Set<UserCourse>();
@@ -65,6 +67,7 @@ public abstract class LuffyDbContext(DbContextOptions options) : DbContext(optio
             e.HasIndex(c => c.CategoryId);
             e.HasIndex(c => c.Price);
             e.HasIndex(c => c.Students);
+            e.HasIndex(c => new { c.Orders, c.Id });
             e.Property(c => c.Brief).HasMaxLength(4000);
             e.HasOne(c => c.Category).WithMany().HasForeignKey(c => c.CategoryId);
             e.HasMany(c => c.Expires).WithOne().HasForeignKey(x => x.CourseId).OnDelete(DeleteBehavior.Cascade);
@@ -85,6 +88,7 @@ public abstract class LuffyDbContext(DbContextOptions options) : DbContext(optio
         {
             e.ToTable("ly_course_lesson");
             e.Property(l => l.Content).HasMaxLength(20000);
+            e.Property(l => l.VideoUrl).HasMaxLength(1024);
         });
         model.Entity<Activity>().ToTable("ly_activity");
         model.Entity<DiscountType>().ToTable("ly_discount_type");
@@ -99,11 +103,23 @@ public abstract class LuffyDbContext(DbContextOptions options) : DbContext(optio
             e.HasOne(p => p.Activity).WithMany().HasForeignKey(p => p.ActivityId);
             e.HasOne(p => p.Discount).WithMany().HasForeignKey(p => p.DiscountId);
         });
-        model.Entity<Coupon>().ToTable("ly_coupon");
+        model.Entity<Coupon>(e =>
+        {
+            e.ToTable("ly_coupon");
+            e.HasIndex(c => c.IsPublished);
+            e.HasMany(c => c.Scopes).WithOne().HasForeignKey(s => s.CouponId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<CouponScope>(e =>
+        {
+            e.ToTable("ly_coupon_scope");
+            e.HasIndex(s => s.CouponId);
+        });
         model.Entity<UserCoupon>(e =>
         {
             e.ToTable("ly_user_coupon");
             e.HasIndex(u => u.UserId);
+            // A coupon's copies per user (the per-user limit) and its usage counts.
+            e.HasIndex(u => new { u.CouponId, u.UserId });
             e.HasOne<User>().WithMany().HasForeignKey(u => u.UserId);
             e.HasOne(u => u.Coupon).WithMany().HasForeignKey(u => u.CouponId);
             e.HasIndex(u => u.OrderId);
@@ -149,6 +165,19 @@ public abstract class LuffyDbContext(DbContextOptions options) : DbContext(optio
             e.Property(p => p.OutTradeNo).HasMaxLength(64);
             e.Property(p => p.RefundRequestNo).HasMaxLength(64);
             e.Property(p => p.LastError).HasMaxLength(512);
+        });
+        model.Entity<AuditEntry>(e =>
+        {
+            e.ToTable("ly_audit");
+            e.HasIndex(a => a.At);
+            e.HasIndex(a => new { a.Entity, a.EntityId });
+            e.HasIndex(a => a.ActorId);
+            e.Property(a => a.ActorName).HasMaxLength(32);
+            e.Property(a => a.Action).HasMaxLength(64);
+            e.Property(a => a.Entity).HasMaxLength(32);
+            e.Property(a => a.EntityId).HasMaxLength(64);
+            e.Property(a => a.Before).HasMaxLength(16000);
+            e.Property(a => a.After).HasMaxLength(16000);
         });
         model.Entity<IdempotencyRecord>(e =>
         {

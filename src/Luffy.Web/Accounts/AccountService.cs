@@ -14,39 +14,14 @@ public sealed record AccountError(string Field, string Message);
 public sealed record LoginOutcome(User? User, string? Error = null, bool Throttled = false, TimeSpan? RetryAfter = null);
 
 /// <summary>Registration and password checks, shared by the API (JWT) and the storefront (cookie).</summary>
-public sealed class AccountService(LuffyDbContext db, IPasswordHasher<User> hasher, LoginLimits limits, TimeProvider clock)
+public sealed class AccountService(LuffyDbContext db, IPasswordHasher<User> hasher, LoginLimits limits, Registration registration)
 {
-    public const string UsernameTaken = "用户名已存在";
     private const string WrongLogin = "用户名或密码错误";
     private static readonly User NobodyUser = new() { Username = "", PasswordHash = "" };
     private static readonly string NobodyHash = new PasswordHasher<User>().HashPassword(NobodyUser, Guid.NewGuid().ToString());
 
-    public async Task<(User? User, AccountError? Error)> RegisterAsync(string? username, string? password, string? mobileInput)
-    {
-        var mobile = string.IsNullOrWhiteSpace(mobileInput) ? null : mobileInput.Trim();
-        if (AccountRules.Validate(username, password, mobile) is { } problem)
-            return (null, new AccountError(problem.StartsWith("用户名", StringComparison.Ordinal) ? "username" : problem.StartsWith("密码", StringComparison.Ordinal) ? "password" : "mobile", problem));
-        var normalized = AccountRules.Normalize(username!);
-        if (await db.Users.AnyAsync(u => u.NormalizedUsername == normalized))
-            return (null, new AccountError("username", UsernameTaken));
-        if (mobile is not null && await db.Users.AnyAsync(u => u.Mobile == mobile))
-            return (null, new AccountError("mobile", "手机号已被注册"));
-
-        var user = new User { Username = username!, Mobile = mobile, PasswordHash = "", CreatedAt = clock.GetUtcNow().UtcDateTime };
-        user.PasswordHash = hasher.HashPassword(user, password!);
-        db.Users.Add(user);
-        try
-        {
-            await db.SaveChangesAsync();
-        }
-        catch (DbUpdateException)
-        {
-            // Lost a race with the same username or mobile: the unique indexes decide.
-            db.ChangeTracker.Clear();
-            return (null, new AccountError("username", mobile is null ? UsernameTaken : "用户名或手机号已被注册"));
-        }
-        return (user, null);
-    }
+    public Task<(User? User, AccountError? Error)> RegisterAsync(string? username, string? password, string? mobileInput) =>
+        registration.RegisterAsync(username, password, mobileInput);
 
     /// <summary>
     /// Checks a login (username in any case, or mobile), counting the attempt against the per-account limit: the

@@ -34,6 +34,7 @@ public static class AccountsApi
             o.AddPolicy<string, ApiLoginPolicy>(LoginLimits.ApiPolicy);
             o.AddPolicy<string, FormLoginPolicy>(LoginLimits.FormPolicy);
         });
+        services.AddScoped<Registration>();
         services.AddScoped<AccountService>();
         services.AddMemoryCache();
         services.AddSingleton<UserAccess>();
@@ -72,6 +73,12 @@ public static class AccountsApi
                         context.RejectPrincipal();
                         await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
                     }
+                };
+                // Signed in but not allowed (a student at /admin): 403, answered with a page or {message}.
+                o.Events.OnRedirectToAccessDenied = context =>
+                {
+                    context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                    return Task.CompletedTask;
                 };
                 o.Events.OnRedirectToLogin = context =>
                 {

@@ -18,18 +18,26 @@ public sealed class UserAccess(IServiceScopeFactory scopes, IMemoryCache cache, 
     public ValueTask<bool> AllowsAsync(System.Security.Claims.ClaimsPrincipal? principal) =>
         principal?.FindFirst("sub")?.Value is { } sub && int.TryParse(sub, out var id) ? IsActiveAsync(id) : ValueTask.FromResult(false);
 
-    public async ValueTask<bool> IsActiveAsync(int userId)
+    public async ValueTask<bool> IsActiveAsync(int userId) => await StateAsync(userId) != AccountState.Gone;
+
+    /// <summary>True when the account is active and still has the admin role (it may have been taken away since the sign-in).</summary>
+    public async ValueTask<bool> IsAdminAsync(int userId) => await StateAsync(userId) == AccountState.Admin;
+
+    private async ValueTask<AccountState> StateAsync(int userId)
     {
-        if (cache.TryGetValue(Key(userId), out bool active))
-            return active;
+        if (cache.TryGetValue(Key(userId), out AccountState state))
+            return state;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<LuffyDbContext>();
-        active = await db.Users.AnyAsync(u => u.Id == userId && !u.IsDisabled);
-        cache.Set(Key(userId), active, Lifetime);
-        return active;
+        var admin = await db.Users.Where(u => u.Id == userId && !u.IsDisabled).Select(u => (bool?)u.IsAdmin).FirstOrDefaultAsync();
+        state = admin switch { null => AccountState.Gone, true => AccountState.Admin, false => AccountState.Active };
+        cache.Set(Key(userId), state, Lifetime);
+        return state;
     }
 
-    /// <summary>After an account changed (disabled, deleted): every instance asks the database again.</summary>
+    private enum AccountState { Gone, Active, Admin }
+
+    /// <summary>After an account changed (disabled, deleted, admin role given or taken): every instance asks the database again.</summary>
     public async Task ForgetAsync(int userId)
     {
         cache.Remove(Key(userId));

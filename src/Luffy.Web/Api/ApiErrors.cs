@@ -57,6 +57,11 @@ public static class ApiErrors
             await WritePageAsync(response, StatusCodes.Status404NotFound, "页面不存在", "您要找的页面不存在或已被移除。");
             return;
         }
+        if (response.StatusCode == StatusCodes.Status403Forbidden && WantsPage(context.Request))
+        {
+            await WritePageAsync(response, StatusCodes.Status403Forbidden, "没有权限", "此页面仅对管理员开放。");
+            return;
+        }
         var message = response.StatusCode switch
         {
             StatusCodes.Status401Unauthorized => "请先登录，或登录已过期",

@@ -57,7 +57,9 @@ public sealed class CatalogQueries(LuffyDbContext db, TimeProvider clock)
             query = query.Where(c => c.CategoryId == categoryId);
         IQueryable<Course>? ordered = ordering switch
         {
-            null or "" or "id" => query.OrderBy(c => c.Id),
+            // The operators' order (ly_course.orders, set in the back office), then the oldest first.
+            null or "" => query.OrderBy(c => c.Orders).ThenBy(c => c.Id),
+            "id" => query.OrderBy(c => c.Id),
             "-id" => query.OrderByDescending(c => c.Id),
             "price" => query.OrderBy(c => c.Price).ThenBy(c => c.Id),
             "-price" => query.OrderByDescending(c => c.Price).ThenBy(c => c.Id),

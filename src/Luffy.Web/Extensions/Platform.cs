@@ -131,11 +131,17 @@ public static class Platform
     /// <summary>Validates the settings, applies migrations and, in embedded mode, seeds the demo data.</summary>
     public static async Task InitializeAsync(this WebApplication app)
     {
-        var options = app.Services.GetRequiredService<IOptions<LuffyOptions>>().Value;
         // Connect (and start the embedded Garnet) now, so a broken Redis setting stops the start.
         app.Services.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>();
         // The JWT key, generated or made owner-only, at start rather than at the first request that needs it.
         app.Services.GetRequiredService<JwtSigningKey>();
+        await app.InitializeDatabaseAsync();
+    }
+
+    /// <summary>Applies migrations and, in embedded mode, seeds the demo data; without Redis (the command line uses it alone).</summary>
+    public static async Task InitializeDatabaseAsync(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<LuffyOptions>>().Value;
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<LuffyDbContext>();
         if (scope.ServiceProvider.GetRequiredService<DatabaseOptions>().MigrateOnStart)

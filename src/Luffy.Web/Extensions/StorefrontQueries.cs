@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Components.Endpoints;
 namespace Luffy.Web.Extensions;
 
 /// <summary>
-/// Answers a storefront page whose query does not parse as the page declares it (<c>/order?credit=abc</c>) with a
+/// Answers a page (storefront or back office) whose query does not parse as the page declares it (<c>/order?credit=abc</c>) with a
 /// 400 page naming the parameter. Blazor binds <see cref="SupplyParameterFromQueryAttribute"/> while rendering and
 /// throws on a value it cannot parse, which would be a 500.
 /// </summary>
@@ -20,6 +20,10 @@ public static class StorefrontQueries
         [typeof(string)] = _ => true,
         [typeof(int)] = s => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out _),
         [typeof(long)] = s => long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out _),
+        [typeof(bool)] = s => bool.TryParse(s, out _),
+        [typeof(decimal)] = s => decimal.TryParse(s, NumberStyles.Number, CultureInfo.InvariantCulture, out _),
+        [typeof(DateOnly)] = s => DateOnly.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.None, out _),
+        [typeof(DateTime)] = s => DateTime.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.None, out _),
     };
 
     public static WebApplication UseStorefrontQueryCheck(this WebApplication app)

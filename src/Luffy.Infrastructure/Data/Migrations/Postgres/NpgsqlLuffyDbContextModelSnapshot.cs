@@ -50,6 +50,68 @@ namespace Luffy.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("ly_activity", (string)null);
                 });
 
+            modelBuilder.Entity("Luffy.Domain.Entities.AuditEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("action");
+
+                    b.Property<int>("ActorId")
+                        .HasColumnType("integer")
+                        .HasColumnName("actor_id");
+
+                    b.Property<string>("ActorName")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("actor_name");
+
+                    b.Property<string>("After")
+                        .HasMaxLength(16000)
+                        .HasColumnType("character varying(16000)")
+                        .HasColumnName("after");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Before")
+                        .HasMaxLength(16000)
+                        .HasColumnType("character varying(16000)")
+                        .HasColumnName("before");
+
+                    b.Property<string>("Entity")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("entity");
+
+                    b.Property<string>("EntityId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("entity_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ActorId");
+
+                    b.HasIndex("At");
+
+                    b.HasIndex("Entity", "EntityId");
+
+                    b.ToTable("ly_audit", (string)null);
+                });
+
             modelBuilder.Entity("Luffy.Domain.Entities.Coupon", b =>
                 {
                     b.Property<int>("Id")
@@ -67,11 +129,31 @@ namespace Luffy.Infrastructure.Data.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("coupon_type");
 
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime?>("EndTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("end_time");
+
+                    b.Property<bool>("IsPublished")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_published");
+
+                    b.Property<int>("IssuedCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("issued_count");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)")
                         .HasColumnName("name");
+
+                    b.Property<int>("PerUserLimit")
+                        .HasColumnType("integer")
+                        .HasColumnName("per_user_limit");
 
                     b.Property<string>("Sale")
                         .IsRequired()
@@ -79,13 +161,51 @@ namespace Luffy.Infrastructure.Data.Migrations.Postgres
                         .HasColumnType("character varying(256)")
                         .HasColumnName("sale");
 
+                    b.Property<DateTime?>("StartTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("start_time");
+
                     b.Property<int>("Timer")
                         .HasColumnType("integer")
                         .HasColumnName("timer");
 
+                    b.Property<int?>("TotalStock")
+                        .HasColumnType("integer")
+                        .HasColumnName("total_stock");
+
                     b.HasKey("Id");
 
+                    b.HasIndex("IsPublished");
+
                     b.ToTable("ly_coupon", (string)null);
+                });
+
+            modelBuilder.Entity("Luffy.Domain.Entities.CouponScope", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int?>("CategoryId")
+                        .HasColumnType("integer")
+                        .HasColumnName("category_id");
+
+                    b.Property<int>("CouponId")
+                        .HasColumnType("integer")
+                        .HasColumnName("coupon_id");
+
+                    b.Property<int?>("CourseId")
+                        .HasColumnType("integer")
+                        .HasColumnName("course_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CouponId");
+
+                    b.ToTable("ly_coupon_scope", (string)null);
                 });
 
             modelBuilder.Entity("Luffy.Domain.Entities.Course", b =>
@@ -127,6 +247,14 @@ namespace Luffy.Infrastructure.Data.Migrations.Postgres
                         .HasColumnType("character varying(256)")
                         .HasColumnName("name");
 
+                    b.Property<int>("Orders")
+                        .HasColumnType("integer")
+                        .HasColumnName("orders");
+
+                    b.Property<bool>("PermanentOnSale")
+                        .HasColumnType("boolean")
+                        .HasColumnName("permanent_on_sale");
+
                     b.Property<long>("Price")
                         .HasColumnType("bigint")
                         .HasColumnName("price");
@@ -148,6 +276,8 @@ namespace Luffy.Infrastructure.Data.Migrations.Postgres
                     b.HasIndex("Price");
 
                     b.HasIndex("Students");
+
+                    b.HasIndex("Orders", "Id");
 
                     b.ToTable("ly_course", (string)null);
                 });
@@ -235,6 +365,10 @@ namespace Luffy.Infrastructure.Data.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("expire_time");
 
+                    b.Property<bool>("IsOnSale")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_on_sale");
+
                     b.Property<long>("Price")
                         .HasColumnType("bigint")
                         .HasColumnName("price");
@@ -285,6 +419,12 @@ namespace Luffy.Infrastructure.Data.Migrations.Postgres
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)")
                         .HasColumnName("name");
+
+                    b.Property<string>("VideoUrl")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("video_url");
 
                     b.HasKey("Id");
 
@@ -807,6 +947,10 @@ namespace Luffy.Infrastructure.Data.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("order_id");
 
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
                     b.Property<DateTime>("StartTime")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("start_time");
@@ -817,11 +961,11 @@ namespace Luffy.Infrastructure.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CouponId");
-
                     b.HasIndex("OrderId");
 
                     b.HasIndex("UserId");
+
+                    b.HasIndex("CouponId", "UserId");
 
                     b.ToTable("ly_user_coupon", (string)null);
                 });
@@ -866,6 +1010,15 @@ namespace Luffy.Infrastructure.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("ly_user_course", (string)null);
+                });
+
+            modelBuilder.Entity("Luffy.Domain.Entities.CouponScope", b =>
+                {
+                    b.HasOne("Luffy.Domain.Entities.Coupon", null)
+                        .WithMany("Scopes")
+                        .HasForeignKey("CouponId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Luffy.Domain.Entities.Course", b =>
@@ -993,6 +1146,11 @@ namespace Luffy.Infrastructure.Data.Migrations.Postgres
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Luffy.Domain.Entities.Coupon", b =>
+                {
+                    b.Navigation("Scopes");
                 });
 
             modelBuilder.Entity("Luffy.Domain.Entities.Course", b =>

@@ -43,6 +43,66 @@ namespace Luffy.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("ly_activity", (string)null);
                 });
 
+            modelBuilder.Entity("Luffy.Domain.Entities.AuditEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("action");
+
+                    b.Property<int>("ActorId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("actor_id");
+
+                    b.Property<string>("ActorName")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("actor_name");
+
+                    b.Property<string>("After")
+                        .HasMaxLength(16000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("after");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Before")
+                        .HasMaxLength(16000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("before");
+
+                    b.Property<string>("Entity")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("entity");
+
+                    b.Property<string>("EntityId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("entity_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ActorId");
+
+                    b.HasIndex("At");
+
+                    b.HasIndex("Entity", "EntityId");
+
+                    b.ToTable("ly_audit", (string)null);
+                });
+
             modelBuilder.Entity("Luffy.Domain.Entities.Coupon", b =>
                 {
                     b.Property<int>("Id")
@@ -58,11 +118,31 @@ namespace Luffy.Infrastructure.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("coupon_type");
 
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime?>("EndTime")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("end_time");
+
+                    b.Property<bool>("IsPublished")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("is_published");
+
+                    b.Property<int>("IssuedCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("issued_count");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(256)
                         .HasColumnType("TEXT")
                         .HasColumnName("name");
+
+                    b.Property<int>("PerUserLimit")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("per_user_limit");
 
                     b.Property<string>("Sale")
                         .IsRequired()
@@ -70,13 +150,49 @@ namespace Luffy.Infrastructure.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("sale");
 
+                    b.Property<DateTime?>("StartTime")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("start_time");
+
                     b.Property<int>("Timer")
                         .HasColumnType("INTEGER")
                         .HasColumnName("timer");
 
+                    b.Property<int?>("TotalStock")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("total_stock");
+
                     b.HasKey("Id");
 
+                    b.HasIndex("IsPublished");
+
                     b.ToTable("ly_coupon", (string)null);
+                });
+
+            modelBuilder.Entity("Luffy.Domain.Entities.CouponScope", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int?>("CategoryId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("category_id");
+
+                    b.Property<int>("CouponId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("coupon_id");
+
+                    b.Property<int?>("CourseId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("course_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CouponId");
+
+                    b.ToTable("ly_coupon_scope", (string)null);
                 });
 
             modelBuilder.Entity("Luffy.Domain.Entities.Course", b =>
@@ -116,6 +232,14 @@ namespace Luffy.Infrastructure.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("name");
 
+                    b.Property<int>("Orders")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("orders");
+
+                    b.Property<bool>("PermanentOnSale")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("permanent_on_sale");
+
                     b.Property<long>("Price")
                         .HasColumnType("INTEGER")
                         .HasColumnName("price");
@@ -137,6 +261,8 @@ namespace Luffy.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("Price");
 
                     b.HasIndex("Students");
+
+                    b.HasIndex("Orders", "Id");
 
                     b.ToTable("ly_course", (string)null);
                 });
@@ -218,6 +344,10 @@ namespace Luffy.Infrastructure.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("expire_time");
 
+                    b.Property<bool>("IsOnSale")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("is_on_sale");
+
                     b.Property<long>("Price")
                         .HasColumnType("INTEGER")
                         .HasColumnName("price");
@@ -266,6 +396,12 @@ namespace Luffy.Infrastructure.Data.Migrations.Sqlite
                         .HasMaxLength(256)
                         .HasColumnType("TEXT")
                         .HasColumnName("name");
+
+                    b.Property<string>("VideoUrl")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("video_url");
 
                     b.HasKey("Id");
 
@@ -766,6 +902,10 @@ namespace Luffy.Infrastructure.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("order_id");
 
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("revoked_at");
+
                     b.Property<DateTime>("StartTime")
                         .HasColumnType("TEXT")
                         .HasColumnName("start_time");
@@ -776,11 +916,11 @@ namespace Luffy.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CouponId");
-
                     b.HasIndex("OrderId");
 
                     b.HasIndex("UserId");
+
+                    b.HasIndex("CouponId", "UserId");
 
                     b.ToTable("ly_user_coupon", (string)null);
                 });
@@ -823,6 +963,15 @@ namespace Luffy.Infrastructure.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("ly_user_course", (string)null);
+                });
+
+            modelBuilder.Entity("Luffy.Domain.Entities.CouponScope", b =>
+                {
+                    b.HasOne("Luffy.Domain.Entities.Coupon", null)
+                        .WithMany("Scopes")
+                        .HasForeignKey("CouponId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Luffy.Domain.Entities.Course", b =>
@@ -950,6 +1099,11 @@ namespace Luffy.Infrastructure.Data.Migrations.Sqlite
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Luffy.Domain.Entities.Coupon", b =>
+                {
+                    b.Navigation("Scopes");
                 });
 
             modelBuilder.Entity("Luffy.Domain.Entities.Course", b =>
