@@ -8,35 +8,43 @@ public class CouponRulesTests
 {
     private static readonly DateTime Start = new(2026, 12, 1, 0, 0, 0, DateTimeKind.Utc);
 
-    private static CouponHolding Coupon(bool isUse = false, bool held = false, decimal condition = 0) =>
-        new(OwnerId: 7, Start, TimerDays: 30, isUse, held, Money.FromYuan(condition));
+    private static CouponHolding Coupon(
+        bool isUse = false, bool held = false, decimal condition = 0, bool revoked = false,
+        DateTime? windowStart = null, DateTime? windowEnd = null, CouponReach? reach = null) =>
+        new(OwnerId: 7, Start, TimerDays: 30, windowStart, windowEnd, isUse, held, revoked, Money.FromYuan(condition), reach ?? CouponReach.WholeOrder);
+
+    /// <summary>An order of one line of course 1 in category 1.</summary>
+    private static PricedLine[] Total(decimal yuan) => [Line(1, 1, yuan)];
+
+    private static PricedLine Line(int courseId, int categoryId, decimal yuan) =>
+        new(Money.FromYuan(yuan), Money.FromYuan(yuan), courseId, categoryId);
 
     [Fact]
     public void Usable_inside_the_window_from_its_first_to_its_last_instant()
     {
-        Assert.Null(CouponRules.WhyUnusable(Coupon(), 7, Money.FromYuan(1), Start));
-        Assert.Null(CouponRules.WhyUnusable(Coupon(), 7, Money.FromYuan(1), Start.AddDays(30).AddTicks(-1)));
+        Assert.Null(CouponRules.WhyUnusable(Coupon(), 7, Total(1), Start));
+        Assert.Null(CouponRules.WhyUnusable(Coupon(), 7, Total(1), Start.AddDays(30).AddTicks(-1)));
     }
 
     [Fact]
     public void Not_yet_started_and_expired_are_refused_with_the_reason()
     {
-        Assert.Contains("尚未生效", CouponRules.WhyUnusable(Coupon(), 7, Money.FromYuan(1), Start.AddTicks(-1)));
-        Assert.Contains("已过期", CouponRules.WhyUnusable(Coupon(), 7, Money.FromYuan(1), Start.AddDays(30)));
+        Assert.Contains("尚未生效", CouponRules.WhyUnusable(Coupon(), 7, Total(1), Start.AddTicks(-1)));
+        Assert.Contains("已过期", CouponRules.WhyUnusable(Coupon(), 7, Total(1), Start.AddDays(30)));
     }
 
     [Fact]
     public void Used_and_held_are_refused()
     {
-        Assert.Contains("已使用", CouponRules.WhyUnusable(Coupon(isUse: true), 7, Money.FromYuan(1), Start));
-        Assert.Contains("未支付的订单", CouponRules.WhyUnusable(Coupon(isUse: true, held: true), 7, Money.FromYuan(1), Start));
+        Assert.Contains("已使用", CouponRules.WhyUnusable(Coupon(isUse: true), 7, Total(1), Start));
+        Assert.Contains("未支付的订单", CouponRules.WhyUnusable(Coupon(isUse: true, held: true), 7, Total(1), Start));
     }
 
     [Fact]
     public void Condition_exactly_met_is_usable_and_one_fen_short_is_not()
     {
-        Assert.Null(CouponRules.WhyUnusable(Coupon(condition: 100), 7, Money.FromYuan(100), Start));
-        Assert.Contains("未满 100.00 元", CouponRules.WhyUnusable(Coupon(condition: 100), 7, Money.FromYuan(99.99m), Start));
+        Assert.Null(CouponRules.WhyUnusable(Coupon(condition: 100), 7, Total(100), Start));
+        Assert.Contains("未满 100.00 元", CouponRules.WhyUnusable(Coupon(condition: 100), 7, Total(99.99m), Start));
     }
 
     [Fact]
@@ -44,8 +52,42 @@ public class CouponRulesTests
         Assert.Null(CouponRules.WhyUnusable(Coupon(condition: 100), 7, null, Start));
 
     [Fact]
+    public void A_fixed_window_replaces_the_timer_days()
+    {
+        var from = Start.AddDays(100);
+        var coupon = Coupon(windowStart: from, windowEnd: from.AddDays(2));
+        Assert.Contains("尚未生效", CouponRules.WhyUnusable(coupon, 7, Total(1), Start));
+        Assert.Null(CouponRules.WhyUnusable(coupon, 7, Total(1), from));
+        Assert.Null(CouponRules.WhyUnusable(coupon, 7, Total(1), from.AddDays(2).AddTicks(-1)));
+        Assert.Contains("已过期", CouponRules.WhyUnusable(coupon, 7, Total(1), from.AddDays(2)));
+        Assert.Equal(from.AddDays(2), coupon.ValidUntil);
+    }
+
+    [Fact]
+    public void A_revoked_coupon_is_unusable_even_in_the_coupon_list()
+    {
+        Assert.Contains("已收回", CouponRules.WhyUnusable(Coupon(revoked: true), 7, Total(1), Start));
+        Assert.Contains("已收回", CouponRules.WhyUnusable(Coupon(revoked: true), 7, null, Start));
+    }
+
+    [Fact]
+    public void A_scoped_coupon_needs_an_in_scope_line_and_meets_its_condition_with_those_lines_only()
+    {
+        var byCourse = new CouponReach([2], []);
+        var byCategory = new CouponReach([], [5]);
+        PricedLine[] order = [Line(1, 1, 500), Line(2, 1, 80), Line(3, 5, 30)];
+
+        Assert.Contains("没有适用", CouponRules.WhyUnusable(Coupon(reach: byCourse), 7, [Line(1, 1, 500)], Start));
+        Assert.Null(CouponRules.WhyUnusable(Coupon(condition: 80, reach: byCourse), 7, order, Start));
+        Assert.Contains("适用课程的金额未满 100.00 元", CouponRules.WhyUnusable(Coupon(condition: 100, reach: byCourse), 7, order, Start));
+        Assert.Null(CouponRules.WhyUnusable(Coupon(condition: 30, reach: byCategory), 7, order, Start));
+        Assert.Contains("未满 31.00 元", CouponRules.WhyUnusable(Coupon(condition: 31, reach: byCategory), 7, order, Start));
+        Assert.Null(CouponRules.WhyUnusable(Coupon(condition: 110, reach: new CouponReach([2], [5])), 7, order, Start));
+    }
+
+    [Fact]
     public void Another_users_coupon_gets_the_bare_refusal() =>
-        Assert.Equal("优惠券不可用", CouponRules.WhyUnusable(Coupon(isUse: true), 8, Money.FromYuan(1), Start.AddYears(1)));
+        Assert.Equal("优惠券不可用", CouponRules.WhyUnusable(Coupon(isUse: true), 8, Total(1), Start.AddYears(1)));
 }
 
 public class CreditsTests
@@ -72,12 +114,14 @@ public class CreditsTests
 
 public class OrderPricingTests
 {
-    private static PricedLine Line(long fen) => new(new Money(fen), new Money(fen));
+    private static PricedLine Line(long fen, int courseId = 0, int categoryId = 0) => new(new Money(fen), new Money(fen), courseId, categoryId);
+
+    private static AppliedCoupon Whole(CouponType type, string sale) => new(CouponSale.Parse(type, sale), CouponReach.WholeOrder);
 
     [Fact]
     public void Coupon_on_the_total_then_credits()
     {
-        var quote = OrderPricing.Quote([Line(10000), Line(5000)], CouponSale.Parse(CouponType.Discount, "*0.9"), 100, 10);
+        var quote = OrderPricing.Quote([Line(10000), Line(5000)], Whole(CouponType.Discount, "*0.9"), 100, 10);
         Assert.Equal(15000, quote.TotalPrice.Fen);
         Assert.Equal(13500, quote.AfterCoupon.Fen);
         Assert.Equal(1500, quote.CouponDiscount.Fen);
@@ -89,9 +133,33 @@ public class OrderPricingTests
     [Fact]
     public void Reduction_coupon_never_goes_below_zero()
     {
-        var quote = OrderPricing.Quote([Line(500)], CouponSale.Parse(CouponType.Reduction, "-10"), 0, 10);
+        var quote = OrderPricing.Quote([Line(500)], Whole(CouponType.Reduction, "-10"), 0, 10);
         Assert.Equal(Money.Zero, quote.RealPrice);
         Assert.Equal([0L], quote.LineRealPrices.Select(m => m.Fen));
+    }
+
+    [Fact]
+    public void A_scoped_coupon_deducts_from_its_in_scope_lines_only_then_credits_spread_over_all()
+    {
+        // Course 2 and category 5 are in scope: ¥100 and ¥50 of the ¥250; *0.8 takes ¥30 from them alone.
+        var coupon = new AppliedCoupon(CouponSale.Parse(CouponType.Discount, "*0.8"), new CouponReach([2], [5]));
+        var quote = OrderPricing.Quote([Line(10000, 1, 1), Line(10000, 2, 1), Line(5000, 3, 5)], coupon, 100, 10);
+        Assert.Equal(25000, quote.TotalPrice.Fen);
+        Assert.Equal(3000, quote.CouponDiscount.Fen);
+        Assert.Equal(22000, quote.AfterCoupon.Fen);
+        Assert.Equal(21000, quote.RealPrice.Fen);
+        // Coupon: 8000 and 4000 for the in-scope lines; then ¥10 of credits over 10000/8000/4000.
+        Assert.Equal([9546, 7636, 3818], quote.LineRealPrices.Select(m => m.Fen));
+        Assert.Equal(22000, OrderPricing.AfterCoupon([Line(10000, 1, 1), Line(10000, 2, 1), Line(5000, 3, 5)], coupon).Fen);
+    }
+
+    [Fact]
+    public void A_scoped_reduction_takes_at_most_its_in_scope_lines()
+    {
+        var coupon = new AppliedCoupon(CouponSale.Parse(CouponType.Reduction, "-100"), new CouponReach([2], []));
+        var quote = OrderPricing.Quote([Line(10000, 1), Line(3000, 2)], coupon, 0, 10);
+        Assert.Equal(3000, quote.CouponDiscount.Fen);
+        Assert.Equal([10000, 0], quote.LineRealPrices.Select(m => m.Fen));
     }
 
     [Fact]
@@ -115,16 +183,18 @@ public class OrderPricingTests
         for (var run = 0; run < 5000; run++)
         {
             var lines = Enumerable.Range(0, random.Next(1, 12))
-                .Select(_ => random.Next(4) == 0 ? Line(0) : Line(random.Next(1, 100_000))).ToList();
-            CouponSale? coupon = random.Next(3) switch
+                .Select(_ => Line(random.Next(4) == 0 ? 0 : random.Next(1, 100_000), random.Next(4), random.Next(4))).ToList();
+            CouponSale? sale = random.Next(3) switch
             {
                 0 => null,
                 1 => CouponSale.Parse(CouponType.Discount, "*" + (random.Next(1, 101) / 100m).ToString(CultureInfo.InvariantCulture)),
                 _ => CouponSale.Parse(CouponType.Reduction, "-" + random.Next(1, 2000).ToString(CultureInfo.InvariantCulture)),
             };
+            // Half the coupons reach only some courses (ids 0 to 3).
+            var reach = random.Next(2) == 0 ? CouponReach.WholeOrder : new CouponReach([random.Next(4)], [random.Next(4)]);
+            var coupon = sale is null ? null : new AppliedCoupon(sale, reach);
             var rate = rates[random.Next(rates.Length)];
-            var total = new Money(lines.Sum(l => l.RealPrice.Fen));
-            var max = Credits.MaxFor(coupon?.Apply(total) ?? total, rate, long.MaxValue);
+            var max = Credits.MaxFor(OrderPricing.AfterCoupon(lines, coupon), rate, long.MaxValue);
             var credits = random.Next(3) == 0 ? max : (long)(random.NextDouble() * max);
 
             var quote = OrderPricing.Quote(lines, coupon, credits, rate);

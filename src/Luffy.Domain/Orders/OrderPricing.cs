@@ -2,8 +2,11 @@ using Luffy.Domain.Coupons;
 
 namespace Luffy.Domain.Orders;
 
-/// <summary>A line before the order-level deductions: option price and real price after the policy.</summary>
-public readonly record struct PricedLine(Money Price, Money RealPrice);
+/// <summary>
+/// A line before the order-level deductions: option price and real price after the policy, and the course and its
+/// category (what a scoped coupon looks at).
+/// </summary>
+public readonly record struct PricedLine(Money Price, Money RealPrice, int CourseId = 0, int CategoryId = 0);
 
 /// <summary>The priced order: totals, deductions, and each line's share so that the lines add up to <see cref="RealPrice"/>.</summary>
 public sealed record OrderQuote(Money TotalPrice, Money CouponDiscount, Money AfterCoupon, long Credits, Money CreditDiscount, Money RealPrice, IReadOnlyList<Money> LineRealPrices);
@@ -11,24 +14,50 @@ public sealed record OrderQuote(Money TotalPrice, Money CouponDiscount, Money Af
 public static class OrderPricing
 {
     /// <summary>
-    /// total = Σ line real prices; the coupon applies to the total (never below 0); then the credits.
-    /// The deduction is spread over the lines in proportion to their real prices, remainders (largest first)
-    /// placed a fen at a time, so no line goes negative and the lines add up exactly.
+    /// total = Σ line real prices; the coupon applies to the total of its in-scope lines (all of them when it is not
+    /// scoped; never below 0); then the credits.
+    /// A whole-order coupon's deduction and the credits are spread together over the lines in proportion to their real
+    /// prices; a scoped coupon's deduction is spread over its in-scope lines first, then the credits over all lines.
+    /// Remainders (largest first) are placed a fen at a time, so no line goes negative and the lines add up exactly.
     /// </summary>
-    public static OrderQuote Quote(IReadOnlyList<PricedLine> lines, CouponSale? coupon, long credits, int creditsPerYuan)
+    public static OrderQuote Quote(IReadOnlyList<PricedLine> lines, AppliedCoupon? coupon, long credits, int creditsPerYuan)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(credits);
-        var total = Money.Zero;
-        foreach (var line in lines)
-            total += line.RealPrice;
-        var afterCoupon = coupon?.Apply(total) ?? total;
+        var total = Total(lines);
+        var afterCoupon = AfterCoupon(lines, coupon);
         var creditDiscount = Credits.Value(credits, creditsPerYuan);
         if (creditDiscount > afterCoupon)
             throw new ArgumentOutOfRangeException(nameof(credits), "Credits worth more than the price left after the coupon.");
         var real = afterCoupon - creditDiscount;
-        return new OrderQuote(total, total - afterCoupon, afterCoupon, credits, creditDiscount, real,
-            Allocate(lines.Select(l => l.RealPrice).ToList(), total - real));
+        var prices = lines.Select(l => l.RealPrice).ToList();
+        if (coupon is null || coupon.Reach.IsWholeOrder)
+            return new OrderQuote(total, total - afterCoupon, afterCoupon, credits, creditDiscount, real, Allocate(prices, total - real));
+
+        var covered = coupon.Reach.Covers(lines);
+        var inScope = Enumerable.Range(0, lines.Count).Where(i => covered[i]).ToList();
+        var inScopeAfter = Allocate(inScope.Select(i => prices[i]).ToList(), total - afterCoupon);
+        for (var k = 0; k < inScope.Count; k++)
+            prices[inScope[k]] = inScopeAfter[k];
+        return new OrderQuote(total, total - afterCoupon, afterCoupon, credits, creditDiscount, real, Allocate(prices, creditDiscount));
     }
+
+    /// <summary>What is left of the order's total after the coupon (its in-scope lines' total through its formula).</summary>
+    public static Money AfterCoupon(IReadOnlyList<PricedLine> lines, AppliedCoupon? coupon)
+    {
+        var total = Total(lines);
+        if (coupon is null)
+            return total;
+        if (coupon.Reach.IsWholeOrder)
+            return coupon.Sale.Apply(total);
+        var covered = coupon.Reach.Covers(lines);
+        var inScope = Money.Zero;
+        for (var i = 0; i < lines.Count; i++)
+            if (covered[i])
+                inScope += lines[i].RealPrice;
+        return total - inScope + coupon.Sale.Apply(inScope);
+    }
+
+    private static Money Total(IReadOnlyList<PricedLine> lines) => lines.Aggregate(Money.Zero, (sum, l) => sum + l.RealPrice);
 
     /// <summary>Subtracts <paramref name="deduction"/> (≤ Σ prices) from the prices in proportion to them.</summary>
     public static IReadOnlyList<Money> Allocate(IReadOnlyList<Money> prices, Money deduction)

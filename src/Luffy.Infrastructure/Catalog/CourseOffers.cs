@@ -10,7 +10,7 @@ public sealed record ExpireOption(int ExpireTime, string ExpireText, Money Price
 
 /// <summary>What is needed to sell a course: its options and the price offers not ended when it was read.</summary>
 public sealed record CourseOffer(
-    int Id, string Name, string CourseImg, Money Price, bool IsOnSale, bool PermanentOnSale,
+    int Id, string Name, int CategoryId, string CourseImg, Money Price, bool IsOnSale, bool PermanentOnSale,
     IReadOnlyList<ExpireOption> Expires, IReadOnlyList<PriceOffer> Offers)
 {
     /// <summary>The options on sale in order: the timed ones by length, then permanent at the course price (when sold).</summary>
@@ -55,7 +55,7 @@ public static class CourseOffers
         };
         await foreach (var r in rows.WithCancellation(cancellationToken))
             offers[r.Id] = new CourseOffer(
-                r.Id, r.Name, r.CourseImg, r.Price, r.IsOnSale, r.PermanentOnSale, r.Expires,
+                r.Id, r.Name, r.CategoryId, r.CourseImg, r.Price, r.IsOnSale, r.PermanentOnSale, r.Expires,
                 r.Offers.Select(o => new PriceOffer(o.Name, Formula(o.Sale), o.Condition, o.StartTime, o.EndTime)).ToList());
         return offers;
     }
@@ -68,7 +68,7 @@ public static class CourseOffers
             (TContext db, int[] ids, DateTime now) => db.Courses.AsNoTracking()
                 .Where(c => ids.Contains(c.Id))
                 .Select(c => new CourseRow(
-                    c.Id, c.Name, c.CourseImg, c.Price, c.IsOnSale, c.PermanentOnSale,
+                    c.Id, c.Name, c.CategoryId, c.CourseImg, c.Price, c.IsOnSale, c.PermanentOnSale,
                     c.Expires.Where(e => e.IsOnSale).Select(e => new ExpireOption(e.ExpireTime, e.ExpireText, e.Price)).ToList(),
                     c.PriceDiscounts
                         .Where(p => now < p.Activity!.EndTime)
@@ -76,7 +76,7 @@ public static class CourseOffers
                         .ToList())));
     }
 
-    private sealed record CourseRow(int Id, string Name, string CourseImg, Money Price, bool IsOnSale, bool PermanentOnSale, List<ExpireOption> Expires, List<OfferRow> Offers);
+    private sealed record CourseRow(int Id, string Name, int CategoryId, string CourseImg, Money Price, bool IsOnSale, bool PermanentOnSale, List<ExpireOption> Expires, List<OfferRow> Offers);
     private sealed record OfferRow(string Name, string Sale, Money Condition, DateTime StartTime, DateTime EndTime);
 
     /// <summary>Formulas are validated when saved; parsed ones are shared.</summary>

@@ -1,4 +1,5 @@
 using Luffy.Domain.Coupons;
+using Luffy.Web.Orders;
 
 namespace Luffy.Web.Coupons;
 
@@ -26,14 +27,12 @@ public static class CouponsApi
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var userId = http.User.UserId();
-        var rows = await db.UserCoupons.AsNoTracking()
-            .Where(u => u.UserId == userId && !u.IsUse && u.StartTime <= now)
-            .Select(u => new { u.Id, u.UserId, u.IsUse, u.StartTime, u.Coupon!.Name, u.Coupon.CouponType, u.Coupon.Timer, u.Coupon.Condition, u.Coupon.Sale })
-            .ToListAsync();
+        var rows = await HeldCoupons.Rows(db, db.UserCoupons.Where(u => u.UserId == userId && !u.IsUse && u.RevokedAt == null)).ToListAsync();
         return TypedResults.Ok(rows
-            .Where(r => CouponRules.WhyUnusable(new CouponHolding(r.UserId, r.StartTime, r.Timer, r.IsUse, false, r.Condition), userId, null, now) is null)
-            .Select(r => new UserCouponDto(r.Id, r.StartTime, CouponRules.EndTime(r.StartTime, r.Timer),
-                new CouponInfo(r.Name, (int)r.CouponType, r.Timer, r.Condition.Yuan, r.Sale)))
+            .Select(r => r.ToHeld())
+            .Where(c => CouponRules.WhyUnusable(c.Holding, userId, null, now) is null)
+            .Select(c => new UserCouponDto(c.Id, c.Holding.ValidFrom, c.Holding.ValidUntil,
+                new CouponInfo(c.Name, (int)c.CouponType, c.Timer, c.Holding.Condition.Yuan, c.Sale)))
             .OrderBy(c => c.EndTime).ThenBy(c => c.Id)
             .ToList());
     }

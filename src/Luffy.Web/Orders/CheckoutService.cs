@@ -90,10 +90,9 @@ public sealed partial class CheckoutService(
                 return (null, CartLineCheck.Refusal(problem, item.CourseId, course));
             lines.Add(new OrderLineDraft(course, option, course.Quote(option, now)));
         }
-        var priced = lines.Select(l => new PricedLine(l.Quote.Price, l.Quote.RealPrice)).ToList();
-        var total = priced.Aggregate(Money.Zero, (sum, l) => sum + l.RealPrice);
+        var priced = lines.Select(l => new PricedLine(l.Quote.Price, l.Quote.RealPrice, l.Course.Id, l.Course.CategoryId)).ToList();
 
-        var (sale, refusal) = await HeldCoupons.SaleForAsync(db, couponId, userId, total, now);
+        var (coupon, refusal) = await HeldCoupons.ApplyAsync(db, couponId, userId, priced, now);
         if (refusal is not null)
             return (null, refusal);
 
@@ -103,14 +102,14 @@ public sealed partial class CheckoutService(
         {
             balance = await db.Users.Where(u => u.Id == userId).Select(u => (long?)u.Credit).SingleOrDefaultAsync()
                 ?? throw new AccountGoneException();
-            max = Credits.MaxFor(sale?.Apply(total) ?? total, rate, balance.Value);
+            max = Credits.MaxFor(OrderPricing.AfterCoupon(priced, coupon), rate, balance.Value);
             if (credits > max)
                 return (null, credits > balance
                     ? $"贝里余额不足：当前余额 {balance}，本单最多可使用 {max} 贝里"
                     : $"本单最多可使用 {max} 贝里");
         }
 
-        return (new CheckoutDraft(lines, OrderPricing.Quote(priced, sale, credits, rate), balance, max), null);
+        return (new CheckoutDraft(lines, OrderPricing.Quote(priced, coupon, credits, rate), balance, max), null);
     }
 
     private async Task<CheckoutResult> WriteAsync(

@@ -7,9 +7,9 @@ namespace Luffy.Web.Orders;
 /// </summary>
 public static class OrderHolds
 {
-    /// <summary>Marks the user's coupon used by the order; false when it is not the user's or already used.</summary>
+    /// <summary>Marks the user's coupon used by the order; false when it is not the user's, already used or revoked.</summary>
     public static async Task<bool> HoldCouponAsync(LuffyDbContext db, int userId, int userCouponId, long orderId) =>
-        await db.UserCoupons.Where(u => u.Id == userCouponId && u.UserId == userId && !u.IsUse)
+        await db.UserCoupons.Where(u => u.Id == userCouponId && u.UserId == userId && !u.IsUse && u.RevokedAt == null)
             .ExecuteUpdateAsync(u => u.SetProperty(x => x.IsUse, true).SetProperty(x => x.OrderId, orderId)) == 1;
 
     /// <summary>Gives the coupon the order held back (nothing when the order does not hold it).</summary>

@@ -72,16 +72,20 @@ public sealed partial class PayUrlService(
     private async Task<Refusal?> ChangeCouponAsync(Order order, int couponId, DateTime now)
     {
         // Tracked with the order (its Details fill in): re-priced below and granted if the order becomes free.
-        var lines = await db.OrderDetails.Where(d => d.OrderId == order.Id).OrderBy(d => d.Id).ToListAsync();
-        var total = order.TotalPrice;
-        var (sale, refusal) = await HeldCoupons.SaleForAsync(db, couponId, order.UserId, total, now);
+        // With each course's category (a scoped coupon looks at it), in the same query.
+        var rows = await db.OrderDetails.Where(d => d.OrderId == order.Id).OrderBy(d => d.Id)
+            .Select(d => new { Detail = d, CategoryId = db.Courses.Where(c => c.Id == d.CourseId).Select(c => c.CategoryId).FirstOrDefault() })
+            .ToListAsync();
+        var lines = rows.Select(r => r.Detail).ToList();
+        var priced = rows.Select(r => new PricedLine(r.Detail.Price, r.Detail.PolicyPrice, r.Detail.CourseId, r.CategoryId)).ToList();
+        var (coupon, refusal) = await HeldCoupons.ApplyAsync(db, couponId, order.UserId, priced, now);
         if (refusal is not null)
             return Refusal.Invalid(refusal);
         var rate = luffy.Value.CreditsPerYuan;
-        var max = Credits.MaxFor(sale?.Apply(total) ?? total, rate, long.MaxValue);
+        var max = Credits.MaxFor(OrderPricing.AfterCoupon(priced, coupon), rate, long.MaxValue);
         if (order.Credit > max)
             return Refusal.Invalid($"使用该优惠券后本单最多可使用 {max} 贝里，请重新下单");
-        var quote = OrderPricing.Quote(lines.Select(d => new PricedLine(d.Price, d.PolicyPrice)).ToList(), sale, order.Credit, rate);
+        var quote = OrderPricing.Quote(priced, coupon, order.Credit, rate);
 
         await using var transaction = await db.Database.BeginTransactionAsync();
         if (!await OrderTransitions.RepriceAsync(db, order.Id, order.Coupon, couponId, quote.RealPrice))
