@@ -45,6 +45,7 @@ app.MapSandboxGatewayWhereUsed();
 app.MapAccountActions();
 app.MapCartActions();
 app.MapOrderActions();
+app.MapCouponCentre();
 app.MapRazorComponents<Luffy.Web.Components.App>().ForStorefront();
 
 // `dotnet Luffy.Web.dll admin create NAME` makes an admin account in the database and exits (Admin/AdminCommand.cs).
