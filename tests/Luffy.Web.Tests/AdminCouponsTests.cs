@@ -298,3 +298,45 @@ public abstract class AdminCouponsTests(LuffyApp app)
         Assert.Equal(HttpStatusCode.BadRequest, withoutToken.StatusCode);
     }
 }
+
+public sealed class AdminCouponPagesTests(SqliteGarnetApp app) : IClassFixture<SqliteGarnetApp>
+{
+    [Fact]
+    public async Task An_operator_defines_hands_out_and_revokes_through_the_pages()
+    {
+        var admin = await Browser.SignedInAsync(app, (await app.AdminAsync()).Username);
+        var student = await app.StudentAsync();
+        var name = app.UniqueName("页面券");
+        var fields = new Dictionary<string, string>
+        {
+            ["_handler"] = "create-coupon", ["Create.Name"] = name, ["Create.CouponType"] = "1", ["Create.Sale"] = "-3",
+            ["Create.Condition"] = "0", ["Create.Timer"] = "7", ["Create.PerUserLimit"] = "1", ["Create.TotalStock"] = "5",
+        };
+
+        var bad = await admin.PostFormAsync("/admin/coupons", "/admin/coupons", new(fields) { ["Create.Sale"] = "*0.5" });
+        Assert.Equal(HttpStatusCode.OK, bad.StatusCode);
+        Assert.Contains("减免优惠券的公式", await bad.Content.ReadAsStringAsync());
+        Assert.False(await app.WithDbAsync(db => db.Coupons.AnyAsync(c => c.Name == name)));
+
+        var created = await admin.PostFormAsync("/admin/coupons", "/admin/coupons", fields);
+        Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
+        var id = await app.WithDbAsync(db => db.Coupons.Where(c => c.Name == name).Select(c => c.Id).SingleAsync());
+        Assert.StartsWith($"/admin/coupons/{id}?done=", created.Headers.Location!.PathAndQuery);
+
+        var page = $"/admin/coupons/{id}";
+        var handedOut = await admin.PostFormAsync(page, page, new() { ["_handler"] = "hand-out", ["HandOut.Users"] = $"{student.Username}\nnobody-here" });
+        Assert.Equal(HttpStatusCode.Redirect, handedOut.StatusCode);
+        var done = Uri.UnescapeDataString(handedOut.Headers.Location!.OriginalString);
+        Assert.Contains("已发放 1 张", done);
+        Assert.Contains("nobody-here", done);
+        var copy = await app.WithDbAsync(db => db.UserCoupons.Where(u => u.CouponId == id).Select(u => u.Id).SingleAsync());
+
+        var html = await admin.Http.GetStringAsync(page);
+        Assert.Contains("<div class=\"figure\" id=\"count-issued\">1</div>", html);
+        var revoked = await admin.PostFormAsync(page, page, new() { ["_handler"] = $"revoke-{copy}" });
+        Assert.Equal(HttpStatusCode.Redirect, revoked.StatusCode);
+        Assert.NotNull(await app.WithDbAsync(db => db.UserCoupons.Where(u => u.Id == copy).Select(u => u.RevokedAt).SingleAsync()));
+        Assert.Contains("<div class=\"figure\" id=\"count-revoked\">1</div>", await admin.Http.GetStringAsync(page));
+        Assert.Contains(name, await admin.Http.GetStringAsync("/admin/coupons"));
+    }
+}

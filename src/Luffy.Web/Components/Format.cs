@@ -5,7 +5,8 @@ namespace Luffy.Web.Components;
 /// <summary>How the storefront writes money and times.</summary>
 public static class Format
 {
-    private static readonly TimeSpan China = TimeSpan.FromHours(8);
+    /// <summary>The shop's times are shown (and typed into the back office's forms) in China Standard Time.</summary>
+    public static readonly TimeSpan China = TimeSpan.FromHours(8);
 
     public static string Yuan(Money money) => "¥" + money.Yuan.ToString("0.00", CultureInfo.InvariantCulture);
 

@@ -176,8 +176,8 @@ public sealed class CouponsAdmin(LuffyDbContext db, AuditLog audit, TimeProvider
         coupon.Sale = r.Sale!.Trim();
         coupon.Condition = Money.FromYuan(condition);
         coupon.Timer = r.StartTime is null ? timer : r.Timer ?? coupon.Timer;
-        coupon.StartTime = r.StartTime?.ToUniversalTime();
-        coupon.EndTime = r.EndTime?.ToUniversalTime();
+        coupon.StartTime = Utc(r.StartTime);
+        coupon.EndTime = Utc(r.EndTime);
         coupon.TotalStock = r.TotalStock;
         coupon.PerUserLimit = r.PerUserLimit ?? 1;
         coupon.IsPublished = r.IsPublished ?? false;
@@ -285,6 +285,10 @@ public sealed class CouponsAdmin(LuffyDbContext db, AuditLog audit, TimeProvider
         await transaction.CommitAsync();
         return (revoked, null);
     }
+
+    /// <summary>A time without an offset is taken as UTC, like every time the API answers with.</summary>
+    private static DateTime? Utc(DateTime? time) => time is not { } t ? null
+        : t.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(t, DateTimeKind.Utc) : t.ToUniversalTime();
 
     private static CouponDto Dto(Coupon c) => new(
         c.Id, c.Name, (int)c.CouponType, c.Sale, c.Condition.Yuan, c.Timer, c.StartTime, c.EndTime,
