@@ -93,6 +93,35 @@ public abstract class AdminCouponsTests(LuffyApp app)
     }
 
     [Fact]
+    public async Task A_scoped_coupon_chosen_at_the_pay_url_reprices_the_in_scope_line_only_and_the_checkout_page_says_why_not()
+    {
+        var admin = app.Bearer(await app.AdminAsync());
+        var student = await app.StudentAsync();
+        var outside = await app.CourseAsync(100m);
+        var inside = await app.CourseAsync(60m);
+        await student.CartAsync(0, outside, inside);
+        var coupon = await CreateAsync(admin, new { name = "单课", coupon_type = 1, sale = "-20", course_ids = new[] { inside.Id } });
+        var elsewhere = await CreateAsync(admin, new { name = "别处", coupon_type = 1, sale = "-20", course_ids = new[] { (await app.CourseAsync(10m)).Id } });
+        await HandOutAsync(admin, coupon, student.Username);
+        await HandOutAsync(admin, elsewhere, student.Username);
+
+        var browser = await Browser.SignedInAsync(app, student.Username);
+        var checkout = await browser.Http.GetStringAsync("/order");
+        Assert.Contains("订单中没有适用该优惠券的课程", checkout);
+        Assert.Contains("有1张可用", checkout);
+
+        var number = (await (await student.OrderAsync()).JsonAsync()).GetProperty("order").GetString()!;
+        var copy = await CopyOfAsync(coupon, student.Id);
+        var paid = await student.Http.GetAsync($"/payments/alipay/url/?order_number={number}&coupon_id={copy}");
+        Assert.Equal(HttpStatusCode.OK, paid.StatusCode);
+        var lines = await app.WithDbAsync(db => db.OrderDetails.Where(d => db.Orders.Any(o => o.Id == d.OrderId && o.OrderNumber == number))
+            .ToDictionaryAsync(d => d.CourseId, d => d.RealPrice));
+        Assert.Equal(Money.FromYuan(100), lines[outside.Id]);
+        Assert.Equal(Money.FromYuan(40), lines[inside.Id]);
+        Assert.Equal(Money.FromYuan(140), await app.WithDbAsync(db => db.Orders.Where(o => o.OrderNumber == number).Select(o => o.RealPrice).SingleAsync()));
+    }
+
+    [Fact]
     public async Task A_category_scope_reaches_the_courses_of_that_category()
     {
         var admin = app.Bearer(await app.AdminAsync());
