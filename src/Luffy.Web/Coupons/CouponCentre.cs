@@ -16,10 +16,11 @@ public sealed record ClaimRequest(int? CouponId);
 /// <summary>The claim centre (领券中心): published coupons students take themselves, within stock and per-user limits.</summary>
 public static class CouponCentre
 {
-    /// <summary>The published coupons whose window is not over and that have stock left, newest first.</summary>
+    /// <summary>The published coupons inside their window (when they have one) with stock left, newest first.</summary>
     public static Task<List<OfferedCoupon>> ListAsync(LuffyDbContext db, int? userId, DateTime now) =>
         db.Coupons.AsNoTracking()
-            .Where(c => c.IsPublished && (c.EndTime == null || now < c.EndTime) && (c.TotalStock == null || c.IssuedCount < c.TotalStock))
+            .Where(c => c.IsPublished && (c.EndTime == null || (c.StartTime <= now && now < c.EndTime))
+                && (c.TotalStock == null || c.IssuedCount < c.TotalStock))
             .OrderByDescending(c => c.Id)
             .Select(c => new OfferedCoupon(
                 c.Id, c.Name, c.CouponType, c.Sale, c.Condition, c.Timer, c.StartTime, c.EndTime,

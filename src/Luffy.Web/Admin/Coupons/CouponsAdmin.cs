@@ -151,8 +151,8 @@ public sealed class CouponsAdmin(LuffyDbContext db, AuditLog audit, TimeProvider
             return Refusal.Invalid("固定有效期需要同时填写开始时间和结束时间");
         if (r.StartTime is { } start && r.EndTime is { } end && end <= start)
             return Refusal.Invalid("结束时间应晚于开始时间");
-        var timer = r.Timer ?? 30;
-        if (r.StartTime is null && timer is < 1 or > 3650)
+        var timer = r.Timer ?? coupon.Timer;
+        if (timer is < 1 or > 3650)
             return Refusal.Invalid("有效天数应在 1 到 3650 之间");
         var courseIds = (r.CourseIds ?? []).Distinct().ToArray();
         var categoryIds = (r.CategoryIds ?? []).Distinct().ToArray();
@@ -175,7 +175,7 @@ public sealed class CouponsAdmin(LuffyDbContext db, AuditLog audit, TimeProvider
         coupon.CouponType = type;
         coupon.Sale = r.Sale!.Trim();
         coupon.Condition = Money.FromYuan(condition);
-        coupon.Timer = r.StartTime is null ? timer : r.Timer ?? coupon.Timer;
+        coupon.Timer = timer;
         coupon.StartTime = Utc(r.StartTime);
         coupon.EndTime = Utc(r.EndTime);
         coupon.TotalStock = r.TotalStock;
