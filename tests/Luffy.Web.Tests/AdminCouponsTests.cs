@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Headers;
+using Luffy.Domain.Orders;
 using Luffy.Web.Accounts;
 using Luffy.Web.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -90,6 +91,9 @@ public abstract class AdminCouponsTests(LuffyApp app)
         Assert.Equal(1, counts.GetProperty("issued").GetInt32());
         Assert.Equal(1, counts.GetProperty("held").GetInt32());
         Assert.Equal(0, counts.GetProperty("used").GetInt32());
+        await app.WithDbAsync(db => db.Orders.Where(o => o.OrderNumber == number).ExecuteUpdateAsync(o => o.SetProperty(x => x.OrderStatus, OrderStatus.Paid)));
+        counts = (await (await admin.GetAsync($"/admin/api/coupons/{half}")).JsonAsync()).GetProperty("counts");
+        Assert.Equal((1, 0, 1), (counts.GetProperty("issued").GetInt32(), counts.GetProperty("held").GetInt32(), counts.GetProperty("used").GetInt32()));
     }
 
     [Fact]
@@ -189,6 +193,14 @@ public abstract class AdminCouponsTests(LuffyApp app)
         result = await HandOutAsync(api, coupon, a.Username, c.Username);
         Assert.Equal(0, result.GetProperty("issued").GetInt32());
         Assert.True(result.GetProperty("out_of_stock").GetBoolean());
+
+        var toAll = await CreateAsync(api, new { name = "全员", coupon_type = 1, sale = "-1", total_stock = 3 });
+        var all = await (await api.PostAsJsonAsync($"/admin/api/coupons/{toAll}/issue", new { all_users = true })).JsonAsync();
+        Assert.Equal(3, all.GetProperty("issued").GetInt32());
+        Assert.True(all.GetProperty("out_of_stock").GetBoolean());   // the fixture has more than three accounts
+        Assert.Equal(3, await app.WithDbAsync(db => db.UserCoupons.CountAsync(u => u.CouponId == toAll)));
+        var copies = await (await api.GetAsync($"/admin/api/coupons/{toAll}/copies")).JsonAsync();
+        Assert.Equal(3, copies.GetProperty("count").GetInt32());
 
         var none = await api.PostAsJsonAsync($"/admin/api/coupons/{coupon}/issue", new { users = new[] { "nobody-here" } });
         Assert.Equal(HttpStatusCode.BadRequest, none.StatusCode);

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Luffy.Web.Catalog;
 
 namespace Luffy.Web.Admin.Coupons;
 
@@ -9,8 +10,9 @@ public static class CouponsAdminApi
         var coupons = api.MapGroup("/coupons");
         coupons.MapGet("/", async (CouponsAdmin service, int? page) =>
         {
-            var (items, count) = await service.ListAsync(page ?? 1);
-            return TypedResults.Ok(new { count, results = items });
+            var number = Math.Max(page ?? 1, 1);
+            var (items, count) = await service.ListAsync(number);
+            return TypedResults.Ok(new PagedList<CouponSummary>(count, number, CouponsAdmin.PageSize, items));
         }).WithSummary("The coupons, newest first, 20 a page, each with its issued / held / used / expired / revoked counts");
         coupons.MapGet("/{id:int}", async Task<Results<Ok<CouponSummary>, NotFound<ApiMessage>>> (int id, CouponsAdmin service) =>
             await service.GetAsync(id) is { } coupon ? TypedResults.Ok(coupon) : ApiErrors.NotFound("优惠券不存在"))
@@ -33,8 +35,10 @@ public static class CouponsAdminApi
                 ({ } result, _) => TypedResults.Ok(result),
                 (_, var refusal) => ApiErrors.Refuse<HandOutResult>(refusal!),
             }).WithSummary("Hands a copy to each of {users: [username or mobile …]} or to {all_users: true}, within stock and per-user limit; unknown names are reported, not fatal");
-        coupons.MapGet("/{id:int}/copies", async Task<Results<Ok<PagedCopies>, NotFound<ApiMessage>>> (int id, int? page, CouponsAdmin service) =>
-            await service.CopiesAsync(id, page ?? 1) is var (items, count) ? TypedResults.Ok(new PagedCopies(count, items)) : ApiErrors.NotFound("优惠券不存在"))
+        coupons.MapGet("/{id:int}/copies", async Task<Results<Ok<PagedList<UserCouponRow>>, NotFound<ApiMessage>>> (int id, int? page, CouponsAdmin service) =>
+            await service.CopiesAsync(id, Math.Max(page ?? 1, 1)) is var (items, count)
+                ? TypedResults.Ok(new PagedList<UserCouponRow>(count, Math.Max(page ?? 1, 1), CouponsAdmin.PageSize, items))
+                : ApiErrors.NotFound("优惠券不存在"))
             .WithSummary("A coupon's copies (user coupons), newest first, 20 a page");
         coupons.MapPost("/{id:int}/revoke", async (int id, RevokeRequest request, ClaimsPrincipal user, CouponsAdmin service) =>
             await service.RevokeAsync(user, id, request.UserCouponIds) switch
@@ -44,5 +48,3 @@ public static class CouponsAdminApi
             }).WithSummary("Revokes the unused ones of {user_coupon_ids: […]} (not those used or held by an order); answers the ids revoked");
     }
 }
-
-public sealed record PagedCopies(int Count, List<UserCouponRow> Results);
