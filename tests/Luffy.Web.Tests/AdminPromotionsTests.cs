@@ -113,6 +113,8 @@ public abstract class AdminPromotionsTests(LuffyApp app)
         Assert.Equal(HttpStatusCode.BadRequest, backwards.StatusCode);
         Assert.Equal("结束时间必须晚于开始时间", await backwards.MessageAsync());
         Assert.Equal(HttpStatusCode.BadRequest, (await api.PostAsJsonAsync("/admin/api/activities", new { start_time = Now, end_time = Now.AddDays(1) })).StatusCode);
+        var ancient = await CreateActivityAsync(api, name, new DateTimeOffset(1, 1, 2, 0, 0, 0, TimeSpan.Zero), Now);
+        Assert.Equal("时间应在 2000 年至 2099 年之间", await ancient.MessageAsync());
         Assert.False(await app.WithDbAsync(db => db.Activities.AnyAsync(a => a.Name == name)));
 
         var activity = await ActivityAsync(api, TimeSpan.FromHours(-1), TimeSpan.FromDays(1));
@@ -222,6 +224,11 @@ public abstract class AdminPromotionsTests(LuffyApp app)
             ["_handler"] = "create-activity", ["Create.Name"] = name, ["Create.Start"] = "2026-12-01T12:00", ["Create.End"] = "2026-11-30T12:00",
         };
 
+        fields["Create.End"] = "0001-01-01T00:00";
+        var ancient = await browser.PostFormAsync("/admin/activities", "/admin/activities", fields);
+        Assert.Equal(HttpStatusCode.OK, ancient.StatusCode);
+        Assert.Contains("时间应在 2000 年至 2099 年之间", await ancient.Content.ReadAsStringAsync());
+        fields["Create.End"] = "2026-11-30T12:00";
         var backwards = await browser.PostFormAsync("/admin/activities", "/admin/activities", fields);
         Assert.Equal(HttpStatusCode.OK, backwards.StatusCode);
         Assert.Contains("结束时间必须晚于开始时间", await backwards.Content.ReadAsStringAsync());
@@ -254,5 +261,20 @@ public abstract class AdminPromotionsTests(LuffyApp app)
         Assert.Contains(course.Name, preview);
         Assert.Contains("¥50.00", preview);
         Assert.Contains("value=\"2026-12-02T08:00\"", preview);
+        Assert.Contains("时刻格式不正确", await browser.Http.GetStringAsync($"{url}/preview?at=0001-01-01T00:00"));
+    }
+
+    [Theory]
+    [InlineData("/admin/api/activities", "post", "201,400")]
+    [InlineData("/admin/api/activities/{id}", "put", "200,400,404")]
+    [InlineData("/admin/api/activities/{id}/courses", "post", "201,400,404,409")]
+    [InlineData("/admin/api/activities/{id}/preview", "get", "200,404")]
+    public async Task The_api_document_shows_the_promotions_endpoints_and_their_answers(string path, string method, string statuses)
+    {
+        var document = await app.Anonymous().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var operation = document.GetProperty("paths").GetProperty(path).GetProperty(method);
+        Assert.False(string.IsNullOrEmpty(operation.GetProperty("summary").GetString()));
+        var responses = operation.GetProperty("responses").EnumerateObject().Select(r => r.Name).ToList();
+        Assert.All(statuses.Split(','), s => Assert.Contains(s, responses));
     }
 }

@@ -7,8 +7,11 @@ namespace Luffy.Web.Admin.Promotions;
 public sealed class ActivityForm
 {
     [Required(ErrorMessage = "请输入活动名称")] public string? Name { get; set; }
-    [Required(ErrorMessage = "请输入开始时间")] public DateTime? Start { get; set; }
-    [Required(ErrorMessage = "请输入结束时间")] public DateTime? End { get; set; }
+    [Required(ErrorMessage = "请输入开始时间"), Range(typeof(DateTime), "2000-01-01", "2099-12-31T23:59:59", ErrorMessage = PromotionsAdmin.TimeRange, ParseLimitsInInvariantCulture = true)]
+    public DateTime? Start { get; set; }
+
+    [Required(ErrorMessage = "请输入结束时间"), Range(typeof(DateTime), "2000-01-01", "2099-12-31T23:59:59", ErrorMessage = PromotionsAdmin.TimeRange, ParseLimitsInInvariantCulture = true)]
+    public DateTime? End { get; set; }
 
     public DateTime? StartUtc => Start is { } t ? Format.FromChina(t) : null;
     public DateTime? EndUtc => End is { } t ? Format.FromChina(t) : null;

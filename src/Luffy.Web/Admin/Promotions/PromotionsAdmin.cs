@@ -23,6 +23,11 @@ public sealed class PromotionsAdmin(LuffyDbContext db, AuditLog audit, CatalogCa
 
     public static readonly IReadOnlyList<string> States = ["running", "upcoming", "ended"];
 
+    /// <summary>The times an activity may have (also what the pages accept, so China's clock converts without overflow).</summary>
+    public const string TimeRange = "时间应在 2000 年至 2099 年之间";
+
+    public static bool InRange(DateTime time) => time.Year is >= 2000 and <= 2099;
+
     private const int MaxName = 100;
     private const int MaxSale = 256;
 
@@ -257,6 +262,8 @@ public sealed class PromotionsAdmin(LuffyDbContext db, AuditLog audit, CatalogCa
             return Refusal.Invalid($"活动名称最多 {MaxName} 个字");
         if (start is null || end is null)
             return Refusal.Invalid("请输入活动的开始时间和结束时间");
+        if (!InRange(start.Value) || !InRange(end.Value))
+            return Refusal.Invalid(TimeRange);
         if (end <= start)
             return Refusal.Invalid("结束时间必须晚于开始时间");
         return null;
