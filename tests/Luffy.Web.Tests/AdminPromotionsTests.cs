@@ -264,6 +264,45 @@ public abstract class AdminPromotionsTests(LuffyApp app)
         Assert.Contains("时刻格式不正确", await browser.Http.GetStringAsync($"{url}/preview?at=0001-01-01T00:00"));
     }
 
+    [Fact]
+    public async Task The_activity_page_edits_and_removes_a_course_renames_the_activity_and_deletes_it()
+    {
+        var admin = await app.AdminAsync();
+        var api = app.Bearer(admin);
+        var browser = await Browser.SignedInAsync(app, admin.Username);
+        var course = await app.CourseAsync(100m);
+        var activity = await ActivityAsync(api, TimeSpan.FromHours(-1), TimeSpan.FromDays(1));
+        await CreatedIdAsync(await AddCourseAsync(api, activity, course.Id, "限时折扣", "*0.8"));
+        var url = $"/admin/activities/{activity}";
+
+        var editing = $"{url}?course={course.Id}";
+        Assert.Contains("修改课程", await browser.Http.GetStringAsync(editing));
+        var edited = await browser.PostFormAsync(editing, editing, new() { ["_handler"] = "policy", ["Policy.DiscountType"] = "满减", ["Policy.Sale"] = "满50-30\r\n满90-45" });
+        Assert.Equal(HttpStatusCode.Redirect, edited.StatusCode);
+        Assert.Equal(55m, await PermanentRealPriceAsync(course));
+
+        var renamed = await browser.PostFormAsync(url, url, new()
+        {
+            ["_handler"] = "edit-activity", ["Edit.Name"] = "新名字", ["Edit.Start"] = "2026-12-01T08:00", ["Edit.End"] = "2026-12-03T08:00",
+        });
+        Assert.Equal(HttpStatusCode.Redirect, renamed.StatusCode);
+        var saved = await app.WithDbAsync(db => db.Activities.SingleAsync(a => a.Id == activity));
+        Assert.Equal(("新名字", new DateTime(2026, 12, 1, 0, 0, 0, DateTimeKind.Utc)), (saved.Name, saved.StartTime));
+
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.PostFormAsync(url, url, new() { ["_handler"] = $"remove-{course.Id}" })).StatusCode);
+        Assert.Equal(100m, await PermanentRealPriceAsync(course));
+        var deleted = await browser.PostFormAsync(url, url, new() { ["_handler"] = "delete-activity" });
+        Assert.Equal(HttpStatusCode.Redirect, deleted.StatusCode);
+        Assert.False(await app.WithDbAsync(db => db.Activities.AnyAsync(a => a.Id == activity)));
+
+        var gone = new HttpRequestMessage(HttpMethod.Get, url);
+        gone.Headers.Accept.ParseAdd("text/html");
+        var response = await browser.Http.SendAsync(gone);
+        Assert.Contains("活动不存在", await response.Content.ReadAsStringAsync());
+        var actions = (await AuditAsync(api, "activity", activity)).EnumerateArray().Select(e => e.GetProperty("action").GetString());
+        Assert.Equal(["activity.delete", "activity.update", "activity.create"], actions);
+    }
+
     [Theory]
     [InlineData("/admin/api/activities", "post", "201,400")]
     [InlineData("/admin/api/activities/{id}", "put", "200,400,404")]

@@ -31,7 +31,7 @@ public sealed class PromotionsAdmin(LuffyDbContext db, AuditLog audit, CatalogCa
     private const int MaxName = 100;
     private const int MaxSale = 256;
 
-    public DateTime Now => clock.GetUtcNow().UtcDateTime;
+    private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
     /// <summary>The activities, latest start first; <paramref name="state"/> (running, upcoming, ended) optional.</summary>
     public async Task<(PagedList<ActivityDto>? List, Refusal? Refusal)> ListAsync(string? state, int? page, int? size)
@@ -220,7 +220,6 @@ public sealed class PromotionsAdmin(LuffyDbContext db, AuditLog audit, CatalogCa
                 var quote = offer.Quote(option, moment);
                 var alone = own.Select(o => (o.Policy, Quote: CoursePricing.Quote(option.Price, [o.Offer], moment))).ToList();
                 var winner = quote.Offer is null ? default : alone.Where(a => a.Quote.Offer is not null && a.Quote.RealPrice == quote.RealPrice).Select(a => a.Policy).FirstOrDefault();
-                decimal? Price(PriceQuote q) => q.Offer is null ? null : q.RealPrice.Yuan;
                 rows.Add(new PreviewRow(
                     offer.Id, offer.Name, option.ExpireTime, option.ExpireText, option.Price.Yuan,
                     alone.Where(a => a.Policy.ActivityId == id).Select(a => Price(a.Quote)).FirstOrDefault(),
@@ -231,6 +230,9 @@ public sealed class PromotionsAdmin(LuffyDbContext db, AuditLog audit, CatalogCa
         }
         return (new PreviewDto(Dto(activity, courseIds.Count), moment, rows), null);
     }
+
+    // What an offer alone gives, or null when it does not apply (condition or 满减 tier not reached).
+    private static decimal? Price(PriceQuote quote) => quote.Offer is null ? null : quote.RealPrice.Yuan;
 
     private sealed record ActivePolicy(int CourseId, int ActivityId, string ActivityName, string DiscountType, string Sale, Money Condition, DateTime Start, DateTime End);
 
