@@ -201,6 +201,28 @@ public abstract class AdminPromotionsTests(LuffyApp app)
     }
 
     [Fact]
+    public async Task The_preview_reads_the_same_few_queries_for_one_course_or_many()
+    {
+        var api = app.Bearer(await app.AdminAsync());
+        var small = await ActivityAsync(api, TimeSpan.FromHours(-1), TimeSpan.FromDays(1));
+        var large = await ActivityAsync(api, TimeSpan.FromHours(-1), TimeSpan.FromDays(1));
+        var other = await ActivityAsync(api, TimeSpan.FromHours(-1), TimeSpan.FromDays(1));
+        await CreatedIdAsync(await AddCourseAsync(api, small, (await app.CourseAsync()).Id, "限时折扣", "*0.9"));
+        for (var i = 0; i < 6; i++)
+        {
+            var course = await app.CourseAsync(50m + i);
+            await CreatedIdAsync(await AddCourseAsync(api, large, course.Id, "限时减免", "-5"));
+            await CreatedIdAsync(await AddCourseAsync(api, other, course.Id, "限时折扣", "*0.5"));
+        }
+
+        var one = await api.GetAsync($"/admin/api/activities/{small}/preview");
+        var many = await api.GetAsync($"/admin/api/activities/{large}/preview");
+        Assert.Equal(24, (await many.JsonAsync()).GetProperty("rows").GetArrayLength());
+        Assert.Equal(one.SqlCommands(), many.SqlCommands());
+        Assert.True(many.SqlCommands() <= 6, $"{many.SqlCommands()} SQL commands");
+    }
+
+    [Fact]
     public async Task A_student_gets_403_from_the_promotions_api_and_pages()
     {
         var student = await app.StudentAsync();
