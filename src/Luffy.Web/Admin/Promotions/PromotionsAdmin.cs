@@ -7,7 +7,7 @@ namespace Luffy.Web.Admin.Promotions;
 
 /// <summary>
 /// The promotions of the back office: activities (活动) and the price policies of their courses, for the pages and the
-/// admin API alike. Every write is audited in the same SaveChanges and, once committed, empties the catalog cache of
+/// admin API alike. Every write is audited in the same transaction and, once committed, empties the catalog cache of
 /// every instance, so the storefront, carts and open checkouts price with it at once.
 /// </summary>
 public sealed class PromotionsAdmin(LuffyDbContext db, AuditLog audit, CatalogCache catalog, TimeProvider clock)
