@@ -13,6 +13,12 @@ public static class Format
 
     public static string Time(DateTime? utc) => utc is { } t ? t.Add(China).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "";
 
+    /// <summary>A UTC time as China's clock shows it (the back office's time fields).</summary>
+    public static DateTime InChina(DateTime utc) => DateTime.SpecifyKind(utc.Add(China), DateTimeKind.Unspecified);
+
+    /// <summary>A time read on China's clock (a back-office time field), in UTC.</summary>
+    public static DateTime FromChina(DateTime local) => DateTime.SpecifyKind(local - China, DateTimeKind.Utc);
+
     public static string Left(long seconds) => seconds switch
     {
         <= 0 => "已结束",
