@@ -231,6 +231,7 @@ public abstract class AdminCouponsTests(LuffyApp app)
             new { name = "x", coupon_type = 1, sale = "-5", condition = -1 },
             new { name = "x", coupon_type = 1, sale = "-5", start_time = Now },
             new { name = "x", coupon_type = 1, sale = "-5", start_time = Now, end_time = Now.AddDays(-1) },
+            new { name = "x", coupon_type = 1, sale = "-5", start_time = DateTime.MinValue, end_time = Now },
             new { name = "x", coupon_type = 1, sale = "-5", course_ids = new[] { 999999 } },
             new { name = "x", coupon_type = 1, sale = "-5", category_ids = new[] { 999999 } },
             new { name = "x", coupon_type = 1, sale = "-5", total_stock = -1 },
@@ -357,6 +358,10 @@ public sealed class AdminCouponPagesTests(SqliteGarnetApp app) : IClassFixture<S
         var bad = await admin.PostFormAsync("/admin/coupons", "/admin/coupons", new(fields) { ["Create.Sale"] = "*0.5" });
         Assert.Equal(HttpStatusCode.OK, bad.StatusCode);
         Assert.Contains("减免优惠券的公式", await bad.Content.ReadAsStringAsync());
+        var yearOne = await admin.PostFormAsync("/admin/coupons", "/admin/coupons",
+            new(fields) { ["Create.StartTime"] = "0001-01-01T00:00", ["Create.EndTime"] = "2030-01-01T00:00" });
+        Assert.Equal(HttpStatusCode.OK, yearOne.StatusCode);
+        Assert.Contains("时间应在 2000 年至 2099 年之间", await yearOne.Content.ReadAsStringAsync());
         Assert.False(await app.WithDbAsync(db => db.Coupons.AnyAsync(c => c.Name == name)));
 
         var created = await admin.PostFormAsync("/admin/coupons", "/admin/coupons", fields);

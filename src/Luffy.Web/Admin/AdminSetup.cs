@@ -1,4 +1,5 @@
 using Luffy.Web.Accounts;
+using Luffy.Web.Admin.Promotions;
 using Luffy.Web.Admin.Coupons;
 using Microsoft.AspNetCore.Authorization;
 
@@ -21,6 +22,7 @@ public static class AdminSetup
         builder.Services.AddScoped<AuditLog>();
         builder.Services.AddScoped<AdminAccounts>();
         builder.Services.AddScoped<AuditQueries>();
+        builder.Services.AddScoped<PromotionsAdmin>();
         builder.Services.AddScoped<CouponsAdmin>();
         return builder;
     }
@@ -31,6 +33,7 @@ public static class AdminSetup
         var api = app.MapGroup("/admin/api").RequireAuthorization(Policy).WithTags("Admin");
         api.MapAuditApi();
         api.MapAdminAccountsApi();
+        api.MapPromotionsApi();
         api.MapCouponsAdminApi();
         return api;
     }

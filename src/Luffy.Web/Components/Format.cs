@@ -5,14 +5,19 @@ namespace Luffy.Web.Components;
 /// <summary>How the storefront writes money and times.</summary>
 public static class Format
 {
-    /// <summary>The shop's times are shown (and typed into the back office's forms) in China Standard Time.</summary>
-    public static readonly TimeSpan China = TimeSpan.FromHours(8);
+    private static readonly TimeSpan China = TimeSpan.FromHours(8);
 
     public static string Yuan(Money money) => "¥" + money.Yuan.ToString("0.00", CultureInfo.InvariantCulture);
 
     public static string Yuan(decimal yuan) => "¥" + yuan.ToString("0.00", CultureInfo.InvariantCulture);
 
     public static string Time(DateTime? utc) => utc is { } t ? t.Add(China).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "";
+
+    /// <summary>A UTC time as China's clock shows it (the back office's time fields).</summary>
+    public static DateTime InChina(DateTime utc) => DateTime.SpecifyKind(utc.Add(China), DateTimeKind.Unspecified);
+
+    /// <summary>A time read on China's clock (a back-office time field), in UTC.</summary>
+    public static DateTime FromChina(DateTime local) => DateTime.SpecifyKind(local - China, DateTimeKind.Utc);
 
     public static string Left(long seconds) => seconds switch
     {

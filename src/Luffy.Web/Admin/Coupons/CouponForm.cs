@@ -12,7 +12,9 @@ public sealed class CouponForm
     [Required(ErrorMessage = "请输入优惠公式，例如 -10 或 *0.8")] public string? Sale { get; set; }
     public decimal Condition { get; set; }
     public int Timer { get; set; } = 30;
+    [Range(typeof(DateTime), "2000-01-01", "2099-12-31T23:59:59", ErrorMessage = CouponsAdmin.TimeRange, ParseLimitsInInvariantCulture = true)]
     public DateTime? StartTime { get; set; }
+    [Range(typeof(DateTime), "2000-01-01", "2099-12-31T23:59:59", ErrorMessage = CouponsAdmin.TimeRange, ParseLimitsInInvariantCulture = true)]
     public DateTime? EndTime { get; set; }
     /// <summary>Course ids, separated by commas or spaces.</summary>
     public string? CourseIds { get; set; }
@@ -24,7 +26,7 @@ public sealed class CouponForm
     public static CouponForm From(CouponDto c) => new()
     {
         Name = c.Name, CouponType = c.CouponType, Sale = c.Sale, Condition = c.Condition, Timer = c.Timer,
-        StartTime = c.StartTime + Format.China, EndTime = c.EndTime + Format.China,
+        StartTime = c.StartTime is { } start ? Format.InChina(start) : null, EndTime = c.EndTime is { } end ? Format.InChina(end) : null,
         CourseIds = string.Join(", ", c.CourseIds), CategoryIds = string.Join(", ", c.CategoryIds),
         TotalStock = c.TotalStock, PerUserLimit = c.PerUserLimit, IsPublished = c.IsPublished,
     };
@@ -38,7 +40,7 @@ public sealed class CouponForm
             courses, categories, TotalStock, PerUserLimit, IsPublished), null);
     }
 
-    private static DateTime? Utc(DateTime? china) => china is { } t ? DateTime.SpecifyKind(t - Format.China, DateTimeKind.Utc) : null;
+    private static DateTime? Utc(DateTime? china) => china is { } t ? Format.FromChina(t) : null;
 
     private static bool TryIds(string? text, out int[] ids)
     {

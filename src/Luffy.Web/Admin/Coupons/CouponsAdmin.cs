@@ -49,6 +49,7 @@ public sealed record RevokeRequest(int[]? UserCouponIds);
 public sealed class CouponsAdmin(LuffyDbContext db, AuditLog audit, TimeProvider clock)
 {
     public const int PageSize = 20;
+    public const string TimeRange = "时间应在 2000 年至 2099 年之间";
     private const int MaxScopes = 200;
     private const int MaxHandOutNames = 1000;
 
@@ -147,6 +148,8 @@ public sealed class CouponsAdmin(LuffyDbContext db, AuditLog audit, TimeProvider
         var condition = r.Condition ?? 0m;
         if (condition < 0m || condition > 1_000_000m || decimal.Round(condition, 2) != condition)
             return Refusal.Invalid("使用条件应为 0 到 1000000 元之间、最多两位小数的金额");
+        if (r.StartTime is { Year: < 2000 or > 2099 } || r.EndTime is { Year: < 2000 or > 2099 })
+            return Refusal.Invalid(TimeRange);
         if ((r.StartTime is null) != (r.EndTime is null))
             return Refusal.Invalid("固定有效期需要同时填写开始时间和结束时间");
         if (r.StartTime is { } start && r.EndTime is { } end && end <= start)
