@@ -384,5 +384,6 @@ public sealed class AdminCouponPagesTests(SqliteGarnetApp app) : IClassFixture<S
         Assert.NotNull(await app.WithDbAsync(db => db.UserCoupons.Where(u => u.Id == copy).Select(u => u.RevokedAt).SingleAsync()));
         Assert.Contains("<div class=\"figure\" id=\"count-revoked\">1</div>", await admin.Http.GetStringAsync(page));
         Assert.Contains(name, await admin.Http.GetStringAsync("/admin/coupons"));
+        Assert.Contains("优惠券不存在", await admin.Http.GetStringAsync("/admin/coupons/999999"));
     }
 }
