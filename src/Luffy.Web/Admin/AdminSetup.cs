@@ -1,4 +1,5 @@
 using Luffy.Web.Accounts;
+using Luffy.Web.Admin.Catalog;
 using Microsoft.AspNetCore.Authorization;
 
 namespace Luffy.Web.Admin;
@@ -20,6 +21,7 @@ public static class AdminSetup
         builder.Services.AddScoped<AuditLog>();
         builder.Services.AddScoped<AdminAccounts>();
         builder.Services.AddScoped<AuditQueries>();
+        builder.Services.AddCatalogAdmin();
         return builder;
     }
 
@@ -29,6 +31,7 @@ public static class AdminSetup
         var api = app.MapGroup("/admin/api").RequireAuthorization(Policy).WithTags("Admin");
         api.MapAuditApi();
         api.MapAdminAccountsApi();
+        api.MapCatalogAdminApi();
         return api;
     }
 }
