@@ -246,4 +246,74 @@ public abstract class AdminCatalogTests(LuffyApp app)
         }
         Assert.Equal(HttpStatusCode.Forbidden, (await student.Http.PutAsync("/admin/api/courses/1/cover", Upload(Png(5, 5)))).StatusCode);
     }
+
+    private static HttpRequestMessage Page(string url)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Accept.ParseAdd("text/html");
+        return request;
+    }
+
+    [Fact]
+    public async Task An_operator_creates_a_course_through_the_page_form_and_the_storefront_lists_it()
+    {
+        var api = await OperatorAsync();
+        var category = await CategoryAsync(api);
+        var admin = await Browser.SignedInAsync(app, (await app.AdminAsync()).Username);
+        var name = app.UniqueName("页面课");
+        var fields = new Dictionary<string, string>
+        {
+            ["_handler"] = "course", ["Form.Name"] = name, ["Form.CategoryId"] = category.ToString(), ["Form.Teacher"] = "Yuan",
+            ["Form.Price"] = "66.60", ["Form.Orders"] = "1", ["Form.IsOnSale"] = "true", ["Form.PermanentOnSale"] = "true",
+        };
+
+        // Without its token the post changes nothing.
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.Http.PostAsync("/admin/courses/new", new FormUrlEncodedContent(fields))).StatusCode);
+        var refused = await admin.PostFormAsync("/admin/courses/new", "/admin/courses/new", new(fields) { ["Form.Price"] = "0" });
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        Assert.Contains("课程价格应大于 0 元", await refused.Content.ReadAsStringAsync());
+        Assert.False(await app.WithDbAsync(db => db.Courses.AnyAsync(c => c.Name == name)));
+
+        var created = await admin.PostFormAsync("/admin/courses/new", "/admin/courses/new", fields);
+        Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
+        var id = await app.WithDbAsync(db => db.Courses.Where(c => c.Name == name).Select(c => c.Id).SingleAsync());
+        Assert.StartsWith($"/admin/courses/{id}?done=", created.Headers.Location!.PathAndQuery);
+        var listed = Assert.Single((await app.Anonymous().GetFromJsonAsync<JsonElement>($"/courses/?category={category}")).GetProperty("results").EnumerateArray());
+        Assert.Equal((name, 66.6m, "Yuan"), (listed.GetProperty("name").GetString(), listed.Decimal("price"), listed.GetProperty("teacher").GetString()));
+
+        // The course's page: its table row, then a chapter added by its form and a cover by the multipart form.
+        Assert.Contains(name, await (await admin.Http.SendAsync(Page($"/admin/courses?category={category}"))).Content.ReadAsStringAsync());
+        var chapter = await admin.PostFormAsync($"/admin/courses/{id}", $"/admin/courses/{id}", new() { ["_handler"] = "add-chapter", ["Chapter.Name"] = "第一章 入门" });
+        Assert.Equal(HttpStatusCode.Redirect, chapter.StatusCode);
+        var page = await (await admin.Http.SendAsync(Page($"/admin/courses/{id}"))).Content.ReadAsStringAsync();
+        Assert.Contains("第一章 入门", page);
+        var upload = Upload(Png(300, 200));
+        upload.Add(new StringContent(Browser.Field(page, "__RequestVerificationToken")), "__RequestVerificationToken");
+        var cover = await admin.Http.PostAsync($"/admin/courses/{id}/cover", upload);
+        Assert.Equal(HttpStatusCode.Redirect, cover.StatusCode);
+        Assert.Contains("done=", cover.Headers.Location!.OriginalString);
+        Assert.StartsWith("/media/covers/", await app.WithDbAsync(db => db.Courses.Where(c => c.Id == id).Select(c => c.CourseImg).SingleAsync()));
+        var notImage = Upload("hello"u8.ToArray());
+        notImage.Add(new StringContent(Browser.Field(page, "__RequestVerificationToken")), "__RequestVerificationToken");
+        var refusedCover = await admin.Http.PostAsync($"/admin/courses/{id}/cover", notImage);
+        Assert.Contains("error=", refusedCover.Headers.Location!.OriginalString);
+        Assert.Contains("只能上传 PNG、JPEG 或 WebP 格式的图片", await (await admin.Http.SendAsync(Page(refusedCover.Headers.Location!.OriginalString))).Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task The_categories_page_renames_a_category_and_shows_why_a_used_one_is_not_deleted()
+    {
+        var api = await OperatorAsync();
+        var id = await CategoryAsync(api);
+        await CourseAsync(api, id);
+        var admin = await Browser.SignedInAsync(app, (await app.AdminAsync()).Username);
+        var renamed = await admin.PostFormAsync("/admin/categories", "/admin/categories", new() { ["_handler"] = $"category-{id}", ["Row.Name"] = "页面改名" + id, ["Row.Orders"] = "2" });
+        Assert.Equal(HttpStatusCode.Redirect, renamed.StatusCode);
+        var saved = await app.WithDbAsync(db => db.CourseCategories.SingleAsync(c => c.Id == id));
+        Assert.Equal(("页面改名" + id, 2), (saved.Name, saved.Orders));
+        var refused = await admin.PostFormAsync("/admin/categories", "/admin/categories", new() { ["_handler"] = $"delete-category-{id}" });
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        Assert.Contains("还有 1 门课程", await refused.Content.ReadAsStringAsync());
+        Assert.True(await app.WithDbAsync(db => db.CourseCategories.AnyAsync(c => c.Id == id)));
+    }
 }

@@ -32,6 +32,8 @@ public static class AdminSetup
         api.MapAuditApi();
         api.MapAdminAccountsApi();
         api.MapCatalogAdminApi();
+        // The back-office pages' form posts that are not Blazor forms (file uploads), beside the API they mirror.
+        app.MapCatalogAdminActions();
         return api;
     }
 }
