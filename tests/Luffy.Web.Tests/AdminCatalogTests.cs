@@ -287,6 +287,18 @@ public abstract class AdminCatalogTests(LuffyApp app)
         Assert.Equal(HttpStatusCode.Redirect, chapter.StatusCode);
         var page = await (await admin.Http.SendAsync(Page($"/admin/courses/{id}"))).Content.ReadAsStringAsync();
         Assert.Contains("第一章 入门", page);
+
+        // The arrows move a chapter; a malformed row (a price that is no number, a script URL) is a message, not a change.
+        await admin.PostFormAsync($"/admin/courses/{id}", $"/admin/courses/{id}", new() { ["_handler"] = "add-chapter", ["Chapter.Name"] = "第二章 进阶" });
+        var firstChapter = await app.WithDbAsync(db => db.CourseChapters.Where(c => c.CourseId == id && c.Chapter == 1).Select(c => c.Id).SingleAsync());
+        Assert.Equal(HttpStatusCode.Redirect, (await admin.PostFormAsync($"/admin/courses/{id}", $"/admin/courses/{id}", new() { ["_handler"] = $"chapter-down-{firstChapter}" })).StatusCode);
+        Assert.Equal(["第二章 进阶", "第一章 入门"], (await app.Anonymous().GetFromJsonAsync<JsonElement>($"/courses/{id}/")).GetProperty("chapter_list").EnumerateArray().Select(c => c.GetProperty("name").GetString()));
+        var badPrice = await admin.PostFormAsync($"/admin/courses/{id}", $"/admin/courses/{id}", new() { ["_handler"] = "add-expire", ["Expire.ExpireTime"] = "30", ["Expire.Price"] = "abc" });
+        Assert.Equal(HttpStatusCode.OK, badPrice.StatusCode);
+        Assert.Contains("请填写有效期价格", await badPrice.Content.ReadAsStringAsync());
+        var script = await admin.PostFormAsync($"/admin/courses/{id}", $"/admin/courses/{id}", new() { ["_handler"] = $"add-lesson-{firstChapter}", ["Lesson.Name"] = "坏", ["Lesson.VideoUrl"] = "javascript:alert(1)" });
+        Assert.Contains("视频地址应为 http:// 或 https:// 开头的完整网址", await script.Content.ReadAsStringAsync());
+        Assert.False(await app.WithDbAsync(db => db.CourseExpires.AnyAsync(e => e.CourseId == id && e.ExpireTime == 30)));
         var upload = Upload(Png(300, 200));
         upload.Add(new StringContent(Browser.Field(page, "__RequestVerificationToken")), "__RequestVerificationToken");
         var cover = await admin.Http.PostAsync($"/admin/courses/{id}/cover", upload);
