@@ -74,6 +74,8 @@ public abstract class AdminCatalogTests(LuffyApp app)
         Assert.Contains(storefront.EnumerateArray(), c => c.GetProperty("id").GetInt32() == id && c.GetProperty("name").GetString() == "改名后" + id);
 
         Assert.Equal("请填写分类名称", await (await api.PutAsJsonAsync($"/admin/api/categories/{id}", new { name = " " })).MessageAsync());
+        Assert.Equal(HttpStatusCode.OK, (await api.PutAsJsonAsync($"/admin/api/categories/{id}", new { orders = 7 })).StatusCode);
+        Assert.Equal("改名后" + id, await app.WithDbAsync(db => db.CourseCategories.Where(c => c.Id == id && c.Orders == 7).Select(c => c.Name).SingleAsync()));
         Assert.Equal(HttpStatusCode.NotFound, (await api.PutAsJsonAsync("/admin/api/categories/999999", new { name = "x" })).StatusCode);
 
         await CourseAsync(api, id);
@@ -234,6 +236,17 @@ public abstract class AdminCatalogTests(LuffyApp app)
     }
 
     [Fact]
+    public async Task The_api_document_shows_the_cover_upload_and_its_answers()
+    {
+        var document = await app.Anonymous().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var cover = document.GetProperty("paths").GetProperty("/admin/api/courses/{id}/cover").GetProperty("put");
+        Assert.Contains("multipart/form-data", cover.GetProperty("requestBody").GetProperty("content").EnumerateObject().Select(c => c.Name));
+        Assert.Equal(["200", "400", "404", "413", "415"], cover.GetProperty("responses").EnumerateObject().Select(r => r.Name).Order());
+        Assert.Equal(["200", "400", "404", "409"], document.GetProperty("paths").GetProperty("/admin/api/expires/{id}").GetProperty("put")
+            .GetProperty("responses").EnumerateObject().Select(r => r.Name).Order());
+    }
+
+    [Fact]
     public async Task A_student_token_gets_403_on_the_catalog_api()
     {
         var student = await app.StudentAsync();
@@ -245,6 +258,10 @@ public abstract class AdminCatalogTests(LuffyApp app)
             Assert.Equal(HttpStatusCode.Forbidden, (await student.Http.SendAsync(request)).StatusCode);
         }
         Assert.Equal(HttpStatusCode.Forbidden, (await student.Http.PutAsync("/admin/api/courses/1/cover", Upload(Png(5, 5)))).StatusCode);
+
+        var browser = await Browser.SignedInAsync(app, student.Username);
+        foreach (var url in new[] { "/admin/categories", "/admin/courses", "/admin/courses/new", "/admin/courses/1" })
+            Assert.Equal(HttpStatusCode.Forbidden, (await browser.Http.SendAsync(Page(url))).StatusCode);
     }
 
     private static HttpRequestMessage Page(string url)

@@ -36,12 +36,13 @@ public sealed class CatalogAdmin(LuffyDbContext db, AuditLog audit, CatalogCache
         return (dto, null);
     }
 
-    /// <summary>Renames a category and sets its order (an absent order is kept).</summary>
+    /// <summary>Renames a category or sets its order (a field left out is kept).</summary>
     public async Task<(AdminCategoryDto? Category, Refusal? Refusal)> UpdateCategoryAsync(ClaimsPrincipal actor, int id, CategoryRequest request)
     {
         var category = await db.CourseCategories.FindAsync(id);
         if (category is null)
             return (null, Refusal.NotFound("分类不存在"));
+        request = request with { Name = request.Name ?? category.Name };
         if (await CategoryErrorAsync(request, id) is { } error)
             return (null, Refusal.Invalid(error));
         var courses = await db.Courses.CountAsync(c => c.CategoryId == id);
