@@ -196,6 +196,26 @@ public abstract class AdminCatalogTests(LuffyApp app)
     }
 
     [Fact]
+    public async Task Two_operators_taking_the_last_two_options_off_sale_at_once_leave_one_on_sale()
+    {
+        var api = await OperatorAsync();
+        var id = (await CourseAsync(api, await CategoryAsync(api))).GetProperty("id").GetInt32();
+        var options = new List<int>();
+        foreach (var days in new[] { 30, 90 })
+            options.Add((await (await api.PostAsJsonAsync($"/admin/api/courses/{id}/expires", new { expire_time = days, price = 10m })).JsonAsync()).GetProperty("id").GetInt32());
+        Assert.Equal(HttpStatusCode.OK, (await api.PutAsJsonAsync($"/admin/api/courses/{id}", new { permanent_on_sale = false })).StatusCode);
+
+        for (var round = 0; round < 3; round++)
+        {
+            var answers = await Task.WhenAll(options.Select(o => api.PutAsJsonAsync($"/admin/api/expires/{o}", new { is_on_sale = false })));
+            Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], answers.Select(a => a.StatusCode).Order());
+            Assert.Equal(1, await app.WithDbAsync(db => db.CourseExpires.CountAsync(e => e.CourseId == id && e.IsOnSale)));
+            foreach (var o in options)
+                Assert.Equal(HttpStatusCode.OK, (await api.PutAsJsonAsync($"/admin/api/expires/{o}", new { is_on_sale = true })).StatusCode);
+        }
+    }
+
+    [Fact]
     public async Task Chapters_and_lessons_are_added_reordered_and_deleted_as_the_course_page_shows_them()
     {
         var api = await OperatorAsync();

@@ -128,9 +128,10 @@ public sealed class CatalogAdmin(LuffyDbContext db, AuditLog audit, CatalogCache
     /// <summary>Edits a course; a field left out keeps its value (the name and the price are always given back by the forms).</summary>
     public async Task<(AdminCourseDto? Course, Refusal? Refusal)> UpdateCourseAsync(ClaimsPrincipal actor, int id, CourseRequest request)
     {
-        var course = await db.Courses.FindAsync(id);
-        if (course is null)
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        if (!await LockCourseAsync(id))
             return (null, Refusal.NotFound(CourseMissing));
+        var course = (await db.Courses.FindAsync(id))!;
         var before = await DtoAsync(course);
         var merged = new CourseRequest(
             request.Name ?? course.Name, request.CategoryId ?? course.CategoryId, request.Teacher ?? course.Teacher, request.Brief ?? course.Brief,
@@ -140,7 +141,7 @@ public sealed class CatalogAdmin(LuffyDbContext db, AuditLog audit, CatalogCache
             return (null, refusal);
         var after = await DtoAsync(course);
         audit.Add(actor, "course.update", "course", id, before, after);
-        await SaveAsync();
+        await SaveAsync(transaction);
         return (after, null);
     }
 
@@ -223,8 +224,9 @@ public sealed class CatalogAdmin(LuffyDbContext db, AuditLog audit, CatalogCache
     /// <summary>Edits an option's text, price or sale (its days stay: orders and carts name the option by them).</summary>
     public async Task<(AdminExpireDto? Expire, Refusal? Refusal)> UpdateExpireAsync(ClaimsPrincipal actor, int id, ExpireRequest request)
     {
-        var expire = await db.CourseExpires.FindAsync(id);
-        if (expire is null)
+        var courseId = await db.CourseExpires.Where(e => e.Id == id).Select(e => (int?)e.CourseId).FirstOrDefaultAsync();
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        if (courseId is null || !await LockCourseAsync(courseId.Value) || await db.CourseExpires.FindAsync(id) is not { } expire)
             return (null, Refusal.NotFound("有效期不存在"));
         if (request.ExpireTime is { } days && days != expire.ExpireTime)
             return (null, Refusal.Invalid("有效天数创建后不能修改：请下架它并添加新的有效期"));
@@ -240,9 +242,15 @@ public sealed class CatalogAdmin(LuffyDbContext db, AuditLog audit, CatalogCache
         expire.IsOnSale = onSale;
         var after = Dto(expire);
         audit.Add(actor, "expire.update", "expire", id, before, after);
-        await SaveAsync();
+        await SaveAsync(transaction);
         return (after, null);
     }
+
+    // Holds the course's row until the transaction ends (an UPDATE that changes nothing still takes the row's lock; on
+    // SQLite the transaction already holds the write lock), so that two operators cannot each take off sale one of the
+    // last two options, both having seen the other still on sale. False when there is no such course.
+    private async Task<bool> LockCourseAsync(int courseId) =>
+        await db.Courses.Where(c => c.Id == courseId).ExecuteUpdateAsync(u => u.SetProperty(c => c.Orders, c => c.Orders)) == 1;
 
     // True when the course is on sale, sells no permanent option, and this option is its last one on sale.
     private async Task<bool> WouldLeaveNothingOnSaleAsync(int courseId, int expireId) =>
