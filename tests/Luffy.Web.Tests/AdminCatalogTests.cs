@@ -144,6 +144,21 @@ public abstract class AdminCatalogTests(LuffyApp app)
         Assert.Equal("image/jpeg", served.Content.Headers.ContentType!.MediaType);
         Assert.EndsWith(url, (await app.Anonymous().GetFromJsonAsync<JsonElement>($"/courses/{id}/")).GetProperty("course_img").GetString());
 
+        // JPEG and WebP are taken whatever the file is called; a GIF (a real image, not one of the three) is not.
+        using (var small = new Image<Rgba32>(40, 30))
+        {
+            foreach (var (encoder, accepted) in new (SixLabors.ImageSharp.Formats.IImageEncoder, bool)[]
+                { (new SixLabors.ImageSharp.Formats.Jpeg.JpegEncoder(), true), (new SixLabors.ImageSharp.Formats.Webp.WebpEncoder(), true), (new SixLabors.ImageSharp.Formats.Gif.GifEncoder(), false) })
+            {
+                using var bytes = new MemoryStream();
+                small.Save(bytes, encoder);
+                var response = await api.PutAsync($"/admin/api/courses/{id}/cover", Upload(bytes.ToArray(), "cover.png", "image/png"));
+                Assert.Equal(accepted ? HttpStatusCode.OK : HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+            }
+        }
+        Assert.Equal(HttpStatusCode.OK, (await api.PutAsync($"/admin/api/courses/{id}/cover", Upload(Png(1400, 700)))).StatusCode);
+        url = await app.WithDbAsync(db => db.Courses.Where(c => c.Id == id).Select(c => c.CourseImg).SingleAsync());
+
         var text = await api.PutAsync($"/admin/api/courses/{id}/cover", Upload("not an image at all"u8.ToArray()));
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, text.StatusCode);
         Assert.Equal("只能上传 PNG、JPEG 或 WebP 格式的图片", await text.MessageAsync());
