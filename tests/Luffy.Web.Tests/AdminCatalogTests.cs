@@ -231,6 +231,17 @@ public abstract class AdminCatalogTests(LuffyApp app)
     }
 
     [Fact]
+    public async Task The_same_days_added_by_several_operators_at_once_make_one_option_and_conflicts_not_500s()
+    {
+        var api = await OperatorAsync();
+        var id = (await CourseAsync(api, await CategoryAsync(api))).GetProperty("id").GetInt32();
+        var answers = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => api.PostAsJsonAsync($"/admin/api/courses/{id}/expires", new { expire_time = 60, price = 20m })));
+        Assert.Equal(1, answers.Count(a => a.StatusCode == HttpStatusCode.Created));
+        Assert.All(answers.Where(a => a.StatusCode != HttpStatusCode.Created), a => Assert.Equal(HttpStatusCode.Conflict, a.StatusCode));
+        Assert.Equal(1, await app.WithDbAsync(db => db.CourseExpires.CountAsync(e => e.CourseId == id && e.ExpireTime == 60)));
+    }
+
+    [Fact]
     public async Task Chapters_and_lessons_are_added_reordered_and_deleted_as_the_course_page_shows_them()
     {
         var api = await OperatorAsync();

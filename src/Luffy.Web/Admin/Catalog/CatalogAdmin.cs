@@ -67,7 +67,15 @@ public sealed class CatalogAdmin(LuffyDbContext db, AuditLog audit, CatalogCache
         var before = Dto(category, 0);
         db.CourseCategories.Remove(category);
         audit.Add(actor, "category.delete", "category", id, before, null);
-        await SaveAsync();
+        try
+        {
+            await SaveAsync();
+        }
+        catch (DbUpdateException)
+        {
+            // A course was put into it between the count and the delete: the foreign key refused.
+            return (null, Refusal.Conflict($"分类“{before.Name}”下刚刚添加了课程，不能删除"));
+        }
         return (before, null);
     }
 
@@ -214,7 +222,15 @@ public sealed class CatalogAdmin(LuffyDbContext db, AuditLog audit, CatalogCache
         db.CourseExpires.Add(expire);
         // The new row first (its id goes into the audit entry), both committed together.
         await using var transaction = await db.Database.BeginTransactionAsync();
-        await db.SaveChangesAsync();
+        try
+        {
+            await db.SaveChangesAsync();
+        }
+        catch (DbUpdateException)
+        {
+            // Another operator added the same days in the meantime: the unique (course, days) refused.
+            return (null, Refusal.Conflict($"该课程已有 {days} 天的有效期，请修改它"));
+        }
         var dto = Dto(expire);
         audit.Add(actor, "expire.create", "expire", expire.Id, null, dto);
         await SaveAsync(transaction);
