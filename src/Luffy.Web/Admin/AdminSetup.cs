@@ -1,6 +1,7 @@
 using Luffy.Web.Accounts;
 using Luffy.Web.Admin.Promotions;
 using Luffy.Web.Admin.Coupons;
+using Luffy.Web.Admin.Catalog;
 using Microsoft.AspNetCore.Authorization;
 
 namespace Luffy.Web.Admin;
@@ -24,6 +25,7 @@ public static class AdminSetup
         builder.Services.AddScoped<AuditQueries>();
         builder.Services.AddScoped<PromotionsAdmin>();
         builder.Services.AddScoped<CouponsAdmin>();
+        builder.Services.AddCatalogAdmin();
         return builder;
     }
 
@@ -35,6 +37,9 @@ public static class AdminSetup
         api.MapAdminAccountsApi();
         api.MapPromotionsApi();
         api.MapCouponsAdminApi();
+        api.MapCatalogAdminApi();
+        // The back-office pages' form posts that are not Blazor forms (file uploads), beside the API they mirror.
+        app.MapCatalogAdminActions();
         return api;
     }
 }
