@@ -325,7 +325,7 @@ public abstract class CartTests(LuffyApp app)
         var offSale = await app.CourseAsync();
         foreach (var c in new[] { kept, deleted, offSale })
             await user.Http.PostAsJsonAsync("/cart/", new { course_id = c.Id });
-        await app.WithDbAsync(async db =>
+        await app.ChangeCatalogAsync(async db =>
         {
             await db.Courses.Where(c => c.Id == deleted.Id).ExecuteDeleteAsync();
             await db.Courses.Where(c => c.Id == offSale.Id).ExecuteUpdateAsync(c => c.SetProperty(x => x.IsOnSale, false));

@@ -40,7 +40,7 @@ public abstract class CatalogCacheTests(LuffyApp app)
     private Task SetPriceBehindTheAppsBackAsync(Course course, decimal yuan) =>
         app.WithDbAsync(async db =>
         {
-            // A plain ADO.NET command: EF Core's interceptors, and so the cache, do not see it.
+            // SQL by hand, not the back office: nothing tells the cache.
             await db.Database.OpenConnectionAsync();
             await using var command = db.Database.GetDbConnection().CreateCommand();
             command.CommandText = $"UPDATE ly_course SET price = {Money.FromYuan(yuan).Fen} WHERE id = {course.Id}";
@@ -63,56 +63,40 @@ public abstract class CatalogCacheTests(LuffyApp app)
     }
 
     [Fact]
-    public async Task Every_kind_of_catalog_write_shows_at_the_next_request()
+    public async Task Every_kind_of_back_office_catalog_write_shows_at_the_next_request()
     {
         var (user, course) = await CartedAsync(100m);
         Assert.Equal(100.00m, (await CheckoutAsync(user)).Line!.Value.Decimal("real_price"));
+        var admin = app.Bearer(await app.AdminAsync());
 
-        // SaveChanges on a tracked course, no transaction of its own.
-        await app.WithDbAsync(async db =>
-        {
-            (await db.Courses.SingleAsync(c => c.Id == course.Id)).Price = Money.FromYuan(90m);
-            await db.SaveChangesAsync();
-        });
+        // The course's price.
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/admin/api/courses/{course.Id}", new { price = 90m })).StatusCode);
         Assert.Equal(90.00m, (await CheckoutAsync(user)).Line!.Value.Decimal("real_price"));
 
-        // A price policy added in a transaction: seen once it commits.
-        await app.WithDbAsync(async db =>
-        {
-            await using var transaction = await db.Database.BeginTransactionAsync();
-            var now = app.Clock.GetUtcNow().UtcDateTime;
-            db.CoursePriceDiscounts.Add(new CoursePriceDiscount
-            {
-                CourseId = course.Id,
-                Activity = new Activity { Name = "缓存测试", StartTime = now.AddHours(-1), EndTime = now.AddDays(1) },
-                Discount = new Discount { DiscountType = new DiscountType { Name = "八折" }, Sale = "*0.8" },
-            });
-            await db.SaveChangesAsync();
-            await transaction.CommitAsync();
-        });
+        // A price policy in an activity that runs now.
+        var now = app.Clock.GetUtcNow();
+        var activity = await (await admin.PostAsJsonAsync("/admin/api/activities", new { name = "缓存测试", start_time = now.AddHours(-1), end_time = now.AddDays(1) })).JsonAsync();
+        var activityId = activity.GetProperty("id").GetInt32();
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync($"/admin/api/activities/{activityId}/courses", new { course_id = course.Id, discount_type = "限时折扣", sale = "*0.8" })).StatusCode);
         var discounted = (await CheckoutAsync(user)).Line!.Value;
         Assert.Equal(72.00m, discounted.Decimal("real_price"));
-        Assert.Equal("八折", discounted.GetProperty("discount_name").GetString());
+        Assert.Equal("限时折扣", discounted.GetProperty("discount_name").GetString());
 
-        // ExecuteUpdate, then raw SQL through EF Core.
-        await app.WithDbAsync(db => db.Courses.Where(c => c.Id == course.Id).ExecuteUpdateAsync(c => c.SetProperty(x => x.Price, Money.FromYuan(50m))));
+        // Its formula, then the course off sale.
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/admin/api/activities/{activityId}/courses/{course.Id}", new { discount_type = "限时减免", sale = "-50" })).StatusCode);
         Assert.Equal(40.00m, (await CheckoutAsync(user)).Line!.Value.Decimal("real_price"));
-        await app.WithDbAsync(db => db.Database.ExecuteSqlRawAsync("UPDATE ly_course SET is_on_sale = FALSE WHERE id = {0}", course.Id));
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/admin/api/courses/{course.Id}", new { is_on_sale = false })).StatusCode);
         Assert.Null((await CheckoutAsync(user)).Line);
     }
 
     [Fact]
-    public async Task A_rolled_back_change_keeps_the_cached_course()
+    public async Task A_refused_back_office_write_keeps_the_cached_course()
     {
         var (user, course) = await CartedAsync(100m);
         await CheckoutAsync(user);
 
-        await app.WithDbAsync(async db =>
-        {
-            await using var transaction = await db.Database.BeginTransactionAsync();
-            await db.Courses.Where(c => c.Id == course.Id).ExecuteUpdateAsync(c => c.SetProperty(x => x.Price, Money.FromYuan(1m)));
-            await transaction.RollbackAsync();
-        });
+        var admin = app.Bearer(await app.AdminAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.PutAsJsonAsync($"/admin/api/courses/{course.Id}", new { price = -1m })).StatusCode);
 
         var after = await CheckoutAsync(user);
         Assert.Equal(0, after.Sql);
@@ -157,7 +141,8 @@ public abstract class CatalogCacheTests(LuffyApp app)
             } while (commands > 0 && DateTime.UtcNow < deadline);
             Assert.Equal(0, commands);
 
-            await app.WithDbAsync(db => db.Courses.Where(c => c.Id == course.Id).ExecuteUpdateAsync(c => c.SetProperty(x => x.Price, Money.FromYuan(80m))));
+            var admin = app.Bearer(await app.AdminAsync());
+            Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/admin/api/courses/{course.Id}", new { price = 80m })).StatusCode);
 
             // The notice travels through Redis: wait for it (bounded), the other instance then reads the new price.
             deadline = DateTime.UtcNow.AddSeconds(10);

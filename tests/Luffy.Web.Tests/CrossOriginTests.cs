@@ -84,7 +84,7 @@ public sealed class CrossOriginTests(CrossOriginApp app) : IClassFixture<CrossOr
         var cart = await client.CallAsync("GET", "/cart/");
         Assert.Equal(2, cart.Json.GetArrayLength());
 
-        await app.WithDbAsync(db => db.Courses.Where(c => c.Id == withdrawn.Id).ExecuteUpdateAsync(c => c.SetProperty(x => x.IsOnSale, false)));
+        await app.ChangeCatalogAsync(db => db.Courses.Where(c => c.Id == withdrawn.Id).ExecuteUpdateAsync(c => c.SetProperty(x => x.IsOnSale, false)));
         var checkout = await client.CallAsync("GET", "/cart/order/");
         Assert.Equal(200, checkout.Status);
         Assert.Equal(course.Id, Assert.Single(checkout.Json.EnumerateArray()).GetProperty("course_id").GetInt32());

@@ -11,10 +11,10 @@ namespace Luffy.Infrastructure.Catalog;
 /// those read the catalog from the database only when it changed; order creation always reads the database.
 /// </summary>
 /// <remarks>
-/// Emptied whenever the catalog changes: <see cref="CatalogChangeInterceptor"/> sees every catalog write this
-/// process makes through EF Core (SaveChanges, ExecuteUpdate/Delete, raw SQL) and calls <see cref="Changed"/>
-/// after it commits; <see cref="CatalogCacheSync"/> passes that on to the other instances through Redis. An entry
-/// also lives at most <see cref="CatalogCacheOptions.Lifetime"/>, for changes made outside the app.
+/// Emptied whenever the catalog changes: whatever writes the catalog (the back office's services) calls
+/// <see cref="Changed"/> after its commit; <see cref="CatalogCacheSync"/> passes that on to the other instances through
+/// Redis. An entry also lives at most <see cref="CatalogCacheOptions.Lifetime"/>, for changes made outside the app
+/// (SQL by hand, another program).
 /// </remarks>
 public sealed class CatalogCache(CatalogCacheOptions options)
 {
@@ -100,12 +100,10 @@ public sealed class CatalogCacheOptions
 
 public static class CatalogCacheRegistration
 {
-    /// <summary>The catalog cache, the interceptor that empties it on a change, and its sync between instances.</summary>
+    /// <summary>The catalog cache and its sync between instances.</summary>
     public static IServiceCollection AddLuffyCatalogCache(this IServiceCollection services, CatalogCacheOptions options)
     {
         services.AddSingleton(new CatalogCache(options));
-        services.AddSingleton<CatalogChangeInterceptor>();
-        services.AddSingleton<IInterceptor>(sp => sp.GetRequiredService<CatalogChangeInterceptor>());
         services.AddHostedService<CatalogCacheSync>();
         return services;
     }

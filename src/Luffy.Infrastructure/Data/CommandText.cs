@@ -6,8 +6,8 @@ namespace Luffy.Infrastructure.Data;
 internal static class CommandText
 {
     /// <summary>
-    /// A read: what <see cref="SqliteWriteGate"/> lets through, what <see cref="SqliteStatementCache"/> may run
-    /// elsewhere, and what cannot change the catalog (<see cref="Catalog.CatalogChangeInterceptor"/>).
+    /// A read: what <see cref="SqliteWriteGate"/> lets through and what <see cref="SqliteStatementCache"/> may run
+    /// elsewhere.
     /// </summary>
     public static bool IsSelect(DbCommand command) =>
         command.CommandText.AsSpan().TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase);

@@ -116,6 +116,16 @@ public abstract class LuffyApp : WebApplicationFactory<Program>, IAsyncLifetime
         user.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("jwt", login.GetProperty("token").GetString());
     }
 
+    /// <summary>
+    /// Changes the catalog in the database, then does what the back office's services do after their commit: empties
+    /// the catalog cache (here and, through Redis, on every instance).
+    /// </summary>
+    public async Task ChangeCatalogAsync(Func<LuffyDbContext, Task> change)
+    {
+        await WithDbAsync(change);
+        Services.GetRequiredService<Luffy.Infrastructure.Catalog.CatalogCache>().Changed();
+    }
+
     public async Task WithDbAsync(Func<LuffyDbContext, Task> action)
     {
         RequireAvailable();
