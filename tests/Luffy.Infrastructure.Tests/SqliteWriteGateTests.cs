@@ -54,6 +54,25 @@ public sealed class SqliteWriteGateTests() : SqliteDatabaseTest("gate")
     }
 
     [Fact]
+    public async Task What_ef_core_sends_to_write_waits_and_what_it_reads_does_not_whatever_the_sql_says()
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var first = scope.ServiceProvider.GetRequiredService<LuffyDbContext>();
+        await using var transaction = await first.Database.BeginTransactionAsync();
+
+        // Raw SQL is a write to the gate even when its text begins with SELECT (a batch that then updates) …
+        var raw = WithDbAsync(db => db.Database.ExecuteSqlRawAsync("SELECT 1; UPDATE ly_course_category SET orders = orders + 1 WHERE id = 1"));
+        await UntilAsync(() => Gate.Waiting == 1);
+        // … and a LINQ query is a read: it does not wait.
+        Assert.Equal(0, await OrdersAsync().WaitAsync(Hang));
+        Assert.Equal(1, Gate.Waiting);
+
+        await transaction.CommitAsync();
+        Assert.Equal(1, await raw.WaitAsync(Hang));
+        Assert.False(Gate.IsHeld);
+    }
+
+    [Fact]
     public async Task A_transaction_disposed_without_commit_rolls_back_and_lets_the_next_writer_in()
     {
         var second = Task.CompletedTask;

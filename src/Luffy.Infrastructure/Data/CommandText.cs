@@ -6,7 +6,7 @@ namespace Luffy.Infrastructure.Data;
 internal static class CommandText
 {
     /// <summary>
-    /// A read: what <see cref="SqliteWriteGate"/> lets through and what <see cref="SqliteStatementCache"/> may run
+    /// A read: what <see cref="SqliteStatementCache"/> may run
     /// elsewhere.
     /// </summary>
     public static bool IsSelect(DbCommand command) =>

@@ -14,7 +14,8 @@ namespace Luffy.Infrastructure.Data;
 /// <see cref="SemaphoreSlim"/> instead and holds no thread, nor a connection: it gives its connection back to
 /// the pool while it waits.
 /// The gate is taken when a transaction begins (SQLite's <c>BEGIN IMMEDIATE</c> takes the write lock at
-/// once) and by any command outside a transaction that is not a <c>SELECT</c>; it is released when the
+/// once) and by any command outside a transaction that EF Core sends to write (its <see cref="CommandSource"/>:
+/// SaveChanges, ExecuteUpdate/Delete, raw SQL, migrations — never a LINQ query; nothing is read from the SQL text); it is released when the
 /// transaction commits, rolls back or fails, when that command has finished (for a reader: when EF closes
 /// the connection it opened for it), and in any case when the connection closes — so a transaction disposed without commit cannot keep it.
 /// One instance per database; in-process only (the embedded mode runs one instance).
@@ -131,16 +132,19 @@ public sealed class SqliteWriteGate : DbTransactionInterceptor, IDbCommandInterc
             Exit(command.Connection);
     }
 
-    private ValueTask EnterIfAutocommitWriteAsync(DbCommand command, CancellationToken cancellationToken) =>
-        IsAutocommitWrite(command) && command.Connection is { } connection ? EnterAsync(connection, cancellationToken) : ValueTask.CompletedTask;
+    private ValueTask EnterIfAutocommitWriteAsync(DbCommand command, CommandEventData eventData, CancellationToken cancellationToken) =>
+        IsAutocommitWrite(command, eventData) && command.Connection is { } connection ? EnterAsync(connection, cancellationToken) : ValueTask.CompletedTask;
 
-    private void EnterIfAutocommitWrite(DbCommand command)
+    private void EnterIfAutocommitWrite(DbCommand command, CommandEventData eventData)
     {
-        if (IsAutocommitWrite(command) && command.Connection is { } connection)
+        if (IsAutocommitWrite(command, eventData) && command.Connection is { } connection)
             Enter(connection);
     }
 
-    private static bool IsAutocommitWrite(DbCommand command) => command.Transaction is null && !CommandText.IsSelect(command);
+    // What EF Core sends to write; raw SQL counts as a write whatever it says (the safe side).
+    private static bool IsAutocommitWrite(DbCommand command, CommandEventData eventData) =>
+        command.Transaction is null && eventData.CommandSource is CommandSource.SaveChanges or CommandSource.ExecuteUpdate
+            or CommandSource.ExecuteDelete or CommandSource.ExecuteSqlRaw or CommandSource.Migrations or CommandSource.Unknown;
 
     // A committed SqliteTransaction forgets its connection; the context still knows it.
     private static DbConnection? ConnectionOf(TransactionEventData eventData) => eventData.Context?.Database.GetDbConnection();
@@ -185,13 +189,13 @@ public sealed class SqliteWriteGate : DbTransactionInterceptor, IDbCommandInterc
     // Commands outside a transaction that write: entered before, left when done.
     async ValueTask<InterceptionResult<int>> IDbCommandInterceptor.NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken)
     {
-        await EnterIfAutocommitWriteAsync(command, cancellationToken);
+        await EnterIfAutocommitWriteAsync(command, eventData, cancellationToken);
         return result;
     }
 
     InterceptionResult<int> IDbCommandInterceptor.NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
     {
-        EnterIfAutocommitWrite(command);
+        EnterIfAutocommitWrite(command, eventData);
         return result;
     }
 
@@ -209,13 +213,13 @@ public sealed class SqliteWriteGate : DbTransactionInterceptor, IDbCommandInterc
 
     async ValueTask<InterceptionResult<DbDataReader>> IDbCommandInterceptor.ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken)
     {
-        await EnterIfAutocommitWriteAsync(command, cancellationToken);
+        await EnterIfAutocommitWriteAsync(command, eventData, cancellationToken);
         return result;
     }
 
     InterceptionResult<DbDataReader> IDbCommandInterceptor.ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
     {
-        EnterIfAutocommitWrite(command);
+        EnterIfAutocommitWrite(command, eventData);
         return result;
     }
 
