@@ -130,6 +130,20 @@ public abstract class AdminLearnersTests(LuffyApp app)
     }
 
     [Fact]
+    public async Task Parallel_grants_of_a_new_course_make_one_purchase_and_lose_no_days()
+    {
+        var api = app.Bearer(await app.AdminAsync());
+        var student = await app.StudentAsync();
+        var course = await app.CourseAsync();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => api.PostAsJsonAsync($"/admin/api/users/{student.Id}/courses", new { course_id = course.Id, days = 10 })));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        var purchase = Assert.Single(await app.WithDbAsync(db => db.UserCourses.Where(u => u.UserId == student.Id).ToListAsync()));
+        Assert.Equal(60, Math.Round((purchase.OutTime!.Value - app.Clock.GetUtcNow().UtcDateTime).TotalDays));
+    }
+
+    [Fact]
     public async Task A_disabled_account_loses_its_token_and_cannot_log_in_until_enabled()
     {
         var admin = await app.AdminAsync();

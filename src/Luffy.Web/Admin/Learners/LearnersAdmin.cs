@@ -136,23 +136,36 @@ public sealed class LearnersAdmin(LuffyDbContext db, AuditLog audit, UserAccess 
         var course = await db.Courses.AsNoTracking().Where(c => c.Id == courseId).Select(c => new { c.Id, c.Name }).FirstOrDefaultAsync();
         if (course is null)
             return (null, Refusal.NotFound("课程不存在"));
-        var now = clock.GetUtcNow().UtcDateTime;
-        var purchase = await db.UserCourses.FirstOrDefaultAsync(u => u.UserId == id && u.CourseId == course.Id);
-        var owned = purchase is not null;
-        var before = purchase is null ? null : new { purchase.CourseId, purchase.OutTime, buy_type = purchase.BuyType };
-        if (purchase is null)
+        // Concurrent grants must not lose an extension: the purchase row is locked (a no-op update) before its end is
+        // read; two first grants meet the unique (user, course) key, and the loser tries again over the winner's row.
+        for (var attempt = 1; ; attempt++)
         {
-            purchase = new UserCourse { UserId = id, CourseId = course.Id };
-            db.UserCourses.Add(purchase);
+            db.ChangeTracker.Clear();
+            var now = clock.GetUtcNow().UtcDateTime;
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await db.UserCourses.Where(u => u.UserId == id && u.CourseId == course.Id).ExecuteUpdateAsync(u => u.SetProperty(x => x.PayTime, x => x.PayTime));
+            var purchase = await db.UserCourses.AsNoTracking().Where(u => u.UserId == id && u.CourseId == course.Id)
+                .Select(u => new { u.Id, u.OutTime, u.BuyType }).FirstOrDefaultAsync();
+            var outTime = Purchases.Extend(purchase is not null, purchase?.OutTime, days.Value, now);
+            if (purchase is null)
+                db.UserCourses.Add(new UserCourse { UserId = id, CourseId = course.Id, BuyType = BuyType.System, PayTime = now, OutTime = outTime });
+            else
+                await db.UserCourses.Where(u => u.Id == purchase.Id)
+                    .ExecuteUpdateAsync(u => u.SetProperty(x => x.OutTime, outTime).SetProperty(x => x.BuyType, BuyType.System).SetProperty(x => x.PayTime, now));
+            audit.Add(actor, "user.grant_course", "user", id, purchase is null ? null : new { course_id = course.Id, out_time = purchase.OutTime, buy_type = purchase.BuyType },
+                new { course_id = course.Id, course = course.Name, days, out_time = outTime });
+            try
+            {
+                await db.SaveChangesAsync();
+            }
+            catch (DbUpdateException) when (purchase is null && attempt < 3)
+            {
+                continue;
+            }
+            await transaction.CommitAsync();
+            return (new LearnerCourseDto(course.Id, course.Name, BuyTypeText(BuyType.System), outTime,
+                outTime is null ? "永久" : $"至 {Components.Format.Time(outTime)}"), null);
         }
-        purchase.OutTime = Purchases.Extend(owned, purchase.OutTime, days.Value, now);
-        purchase.BuyType = BuyType.System;
-        purchase.PayTime = now;
-        var dto = new LearnerCourseDto(course.Id, course.Name, BuyTypeText(BuyType.System), purchase.OutTime,
-            purchase.OutTime is null ? "永久" : $"至 {Components.Format.Time(purchase.OutTime)}");
-        audit.Add(actor, "user.grant_course", "user", id, before, new { purchase.CourseId, course = course.Name, days, purchase.OutTime });
-        await db.SaveChangesAsync();
-        return (dto, null);
     }
 
     /// <summary>Disables (or enables) the account; a disabled account's tokens and cookies stop working at once.</summary>
