@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using Luffy.Web.Tests.Infrastructure;
 
@@ -209,5 +210,31 @@ public abstract class AdminLearnersTests(LuffyApp app)
         Assert.StartsWith($"{page}?done=", done.Headers.Location!.PathAndQuery);
         Assert.Equal(25, await app.WithDbAsync(db => db.Users.Where(u => u.Id == student.Id).Select(u => u.Credit).SingleAsync()));
         Assert.Contains("页面补偿", await admin.Http.GetStringAsync(page));
+    }
+
+    [Fact]
+    public async Task An_operator_grants_a_course_and_disables_and_enables_through_the_pages()
+    {
+        var admin = await Browser.SignedInAsync(app, (await app.AdminAsync()).Username);
+        var student = await app.StudentAsync();
+        var course = await app.CourseAsync();
+        var page = $"/admin/users/{student.Id}";
+        var form = Regex.Match(await admin.Http.GetStringAsync(page), "<form[^>]*id=\"grant-course\"[\\s\\S]*?</form>").Value;
+        var names = Regex.Matches(form, "<(?:input|select)[^>]*name=\"([^\"]+)\"").Select(m => m.Groups[1].Value).Where(n => !n.StartsWith("__", StringComparison.Ordinal) && n != "_handler").ToList();
+        var courseField = Assert.Single(names, n => n.EndsWith("CourseId", StringComparison.Ordinal));
+        var daysField = Assert.Single(names, n => n.EndsWith("Days", StringComparison.Ordinal));
+        Assert.Contains($"value=\"{course.Id}\"", form);
+
+        var granted = await admin.PostFormAsync(page, page, new() { ["_handler"] = "grant-course", [courseField] = course.Id.ToString(CultureInfo.InvariantCulture), [daysField] = "0" });
+        Assert.Equal(HttpStatusCode.Redirect, granted.StatusCode);
+        var mine = Assert.Single((await (await student.Http.GetAsync("/users/courses/")).JsonAsync()).EnumerateArray());
+        Assert.Equal(JsonValueKind.Null, mine.GetProperty("out_time").ValueKind);
+
+        var disabled = await admin.PostFormAsync(page, page, new() { ["_handler"] = "toggle-user" });
+        Assert.Equal(HttpStatusCode.Redirect, disabled.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await student.Http.GetAsync("/users/courses/")).StatusCode);
+        Assert.Contains("已停用", await admin.Http.GetStringAsync(page));
+        Assert.Equal(HttpStatusCode.Redirect, (await admin.PostFormAsync(page, page, new() { ["_handler"] = "toggle-user" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await student.Http.GetAsync("/users/courses/")).StatusCode);
     }
 }
