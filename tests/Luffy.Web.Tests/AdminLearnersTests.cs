@@ -36,6 +36,10 @@ public abstract class AdminLearnersTests(LuffyApp app)
         Assert.Equal(student.Id, row.GetProperty("id").GetInt32());
         Assert.Equal(80, row.GetProperty("credit").GetInt64());
         Assert.Empty((await (await api.GetAsync("/admin/api/users?q=nobody-like-this")).JsonAsync()).GetProperty("results").EnumerateArray());
+        var mobile = "139" + Random.Shared.NextInt64(10_000_000, 99_999_999).ToString(CultureInfo.InvariantCulture);
+        await app.WithDbAsync(db => db.Users.Where(u => u.Id == student.Id).ExecuteUpdateAsync(u => u.SetProperty(x => x.Mobile, mobile)));
+        var byMobile = await (await api.GetAsync($"/admin/api/users?q={mobile[2..]}")).JsonAsync();
+        Assert.Contains(byMobile.GetProperty("results").EnumerateArray(), u => u.GetProperty("id").GetInt32() == student.Id);
 
         var detail = await (await api.GetAsync($"/admin/api/users/{student.Id}")).JsonAsync();
         var order = Assert.Single(detail.GetProperty("orders").EnumerateArray());
