@@ -2,6 +2,7 @@ using Luffy.Web.Accounts;
 using Luffy.Web.Admin.Promotions;
 using Luffy.Web.Admin.Coupons;
 using Luffy.Web.Admin.Catalog;
+using Luffy.Web.Admin.Orders;
 using Microsoft.AspNetCore.Authorization;
 
 namespace Luffy.Web.Admin;
@@ -26,6 +27,7 @@ public static class AdminSetup
         builder.Services.AddScoped<PromotionsAdmin>();
         builder.Services.AddScoped<CouponsAdmin>();
         builder.Services.AddCatalogAdmin();
+        builder.Services.AddScoped<OrdersAdmin>();
         return builder;
     }
 
@@ -38,8 +40,10 @@ public static class AdminSetup
         api.MapPromotionsApi();
         api.MapCouponsAdminApi();
         api.MapCatalogAdminApi();
+        api.MapOrdersAdminApi();
         // The back-office pages' form posts that are not Blazor forms (file uploads), beside the API they mirror.
         app.MapCatalogAdminActions();
+        app.MapOrdersExportPage();
         return api;
     }
 }
