@@ -1,6 +1,11 @@
 using System.Globalization;
 using System.Text;
 using Luffy.Domain.Orders;
+using Luffy.Infrastructure.Alipay;
+using Luffy.Infrastructure.Data;
+using Luffy.Web.Admin.Orders;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Luffy.Web.Tests.Infrastructure;
 
 namespace Luffy.Web.Tests;
@@ -131,6 +136,33 @@ public abstract class AdminOrdersTests(LuffyApp app)
         Assert.Contains("支付通知", page);
         Assert.Contains("TRADE_SUCCESS", page);
         Assert.Contains("id=\"order-gateway\"", page);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_gateway_that_cannot_be_asked_is_a_message_not_an_error(bool unreachable)
+    {
+        var (_, _, number) = await OrderAsync();
+        await using var scope = app.Services.CreateAsyncScope();
+        var gateway = new HttpClient(new StubGateway(unreachable));
+        var alipay = new AlipayClient(gateway, scope.ServiceProvider.GetRequiredService<AlipayMerchant>(), TimeProvider.System);
+        var service = new OrdersAdmin(scope.ServiceProvider.GetRequiredService<LuffyDbContext>(), alipay, NullLogger<OrdersAdmin>.Instance);
+
+        var view = await service.GatewayAsync(number);
+
+        Assert.NotNull(view);
+        Assert.False(view.Answered);
+        Assert.Equal("支付网关暂时无法查询，请稍后再试", view.Message);
+    }
+
+    /// <summary>A gateway that is down (the connection refused) or answers what is not Alipay's signed JSON.</summary>
+    private sealed class StubGateway(bool unreachable) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            unreachable
+                ? throw new HttpRequestException("Connection refused")
+                : Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("<html>502 Bad Gateway</html>") });
     }
 
     [Fact]

@@ -113,7 +113,7 @@ public sealed partial class OrdersAdmin(LuffyDbContext db, AlipayClient alipay, 
             var r = await alipay.QueryAsync(number, cancellationToken);
             return new GatewayView(true, null, r.Code, r.SubCode, r.SubMsg ?? r.Msg, r.Get("trade_status"), r.Get("trade_no"), r.Get("total_amount"), r.Get("send_pay_date"));
         }
-        catch (Exception e) when (e is AlipayException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (AlipayException e)
         {
             LogGatewayFailed(logger, number, e);
             return new GatewayView(false, "支付网关暂时无法查询，请稍后再试", null, null, null, null, null, null, null);
