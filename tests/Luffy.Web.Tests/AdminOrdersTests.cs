@@ -203,6 +203,28 @@ public abstract class AdminOrdersTests(LuffyApp app)
     }
 
     [Fact]
+    public async Task The_csv_is_one_query_and_joins_an_orders_course_names_in_line_order()
+    {
+        var user = await app.StudentAsync();
+        var (a, b) = (await app.CourseAsync(10m), await app.CourseAsync(20m));
+        await user.CartAsync(0, a, b);
+        Assert.Equal(HttpStatusCode.Created, (await user.OrderAsync()).StatusCode);
+        await OrderAsync(user);
+        await OrderAsync(user);
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var service = scope.ServiceProvider.GetRequiredService<OrdersAdmin>();
+        using var output = new MemoryStream();
+        var commands = app.Services.GetRequiredService<SqlCommandCounter>().BeginScope();
+        await service.WriteCsvAsync(new OrderFilter(null, user.Username, null, null, null, null), output, CancellationToken.None);
+
+        Assert.Equal(1, commands.Count);
+        var lines = Encoding.UTF8.GetString(output.ToArray()[3..]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(4, lines.Length);
+        Assert.EndsWith($",{a.Name}、{b.Name}", lines[3]);
+    }
+
+    [Fact]
     public async Task A_student_gets_403_from_the_api_the_export_and_the_pages()
     {
         var student = await app.StudentAsync();

@@ -75,7 +75,8 @@ public sealed partial class OrdersAdmin(LuffyDbContext db, AlipayClient alipay, 
         var count = await query.CountAsync();
         var rows = await (from o in query
                           join u in db.Users on o.UserId equals u.Id
-                          orderby o.CreatedAt descending, o.Id descending
+                          // Newest first by the key: ids grow with time, and the primary key needs no sort of its own.
+                          orderby o.Id descending
                           select new { o.OrderNumber, u.Username, o.OrderStatus, o.TotalPrice, o.RealPrice, o.Credit, o.OrderTitle, o.CreatedAt, o.PayTime })
             .Skip(p.Offset).Take(p.Size).ToListAsync();
         var items = rows.Select(r => new OrderRow(r.OrderNumber, r.Username, (int)r.OrderStatus, OrderTexts.Status(r.OrderStatus),
@@ -137,7 +138,7 @@ public sealed partial class OrdersAdmin(LuffyDbContext db, AlipayClient alipay, 
                    from c in cs.DefaultIfEmpty()
                    join d in db.OrderDetails on o.Id equals d.OrderId into ds
                    from d in ds.DefaultIfEmpty()
-                   orderby o.CreatedAt descending, o.Id descending, d.Id
+                   orderby o.Id descending, d.Id
                    select new { o.Id, o.OrderNumber, u.Username, o.OrderStatus, o.TotalPrice, o.RealPrice, Coupon = c.Name, o.Credit, o.CreatedAt, o.PayTime, Course = d.CourseName };
         long? current = null;
         string[]? pending = null;
