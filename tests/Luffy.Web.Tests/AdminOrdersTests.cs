@@ -250,5 +250,11 @@ public abstract class AdminOrdersTests(LuffyApp app)
 
         var refused = await (await browser.Http.SendAsync(Page("/admin/orders?from=2026-02-01&to=2026-01-01"))).Content.ReadAsStringAsync();
         Assert.Contains("结束时间不能早于开始时间", refused);
+        Assert.DoesNotContain("/admin/orders/export.csv", refused);
+
+        var unreadable = await browser.Http.SendAsync(Page("/admin/orders?status=abc&from=yesterday"));
+        Assert.True((int)unreadable.StatusCode < 500, $"{unreadable.StatusCode}");
+        var api = app.Bearer(await app.AdminAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, (await api.GetAsync("/admin/api/orders/?from=yesterday")).StatusCode);
     }
 }
