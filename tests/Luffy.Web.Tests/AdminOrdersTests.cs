@@ -225,6 +225,18 @@ public abstract class AdminOrdersTests(LuffyApp app)
     }
 
     [Fact]
+    public async Task The_api_document_shows_the_orders_endpoints_and_the_csv()
+    {
+        var document = await app.Anonymous().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var paths = document.GetProperty("paths");
+        foreach (var path in new[] { "/admin/api/orders", "/admin/api/orders/{number}", "/admin/api/orders/{number}/gateway" })
+            Assert.True(paths.TryGetProperty(path, out _), path);
+        var export = paths.GetProperty("/admin/api/orders/export.csv").GetProperty("get").GetProperty("responses");
+        Assert.True(export.GetProperty("200").GetProperty("content").TryGetProperty("text/csv", out _));
+        Assert.True(export.TryGetProperty("400", out _));
+    }
+
+    [Fact]
     public async Task A_student_gets_403_from_the_api_the_export_and_the_pages()
     {
         var student = await app.StudentAsync();

@@ -18,6 +18,7 @@ public static class OrdersAdminApi
             }).WithSummary("Searches orders by number, user (username), status, creation time (ISO 8601, from inclusive, to exclusive) and course id; newest first, 20 a page");
         orders.MapGet("/export.csv", (OrdersAdmin service, TimeProvider clock, CancellationToken aborted, string? number, string? user, int? status, DateTime? from, DateTime? to, int? course) =>
                 Export(service, new OrderFilter(number, user, status, Utc(from), Utc(to), course), clock, aborted))
+            .Produces<string>(StatusCodes.Status200OK, "text/csv")
             .WithSummary("The filtered orders as CSV (UTF-8 with BOM), streamed, newest first; the same filters as the search");
         orders.MapGet("/{number}", async Task<Results<Ok<OrderDetailDto>, NotFound<ApiMessage>>> (string number, OrdersAdmin service) =>
                 await service.GetAsync(number) is { } order ? TypedResults.Ok(order) : ApiErrors.NotFound(OrderTexts.NoSuchOrder))
