@@ -3,6 +3,7 @@ using Luffy.Web.Admin.Promotions;
 using Luffy.Web.Admin.Coupons;
 using Luffy.Web.Admin.Catalog;
 using Luffy.Web.Admin.Learners;
+using Luffy.Web.Admin.Orders;
 using Microsoft.AspNetCore.Authorization;
 
 namespace Luffy.Web.Admin;
@@ -28,6 +29,7 @@ public static class AdminSetup
         builder.Services.AddScoped<CouponsAdmin>();
         builder.Services.AddCatalogAdmin();
         builder.Services.AddScoped<LearnersAdmin>();
+        builder.Services.AddScoped<OrdersAdmin>();
         return builder;
     }
 
@@ -41,8 +43,10 @@ public static class AdminSetup
         api.MapCouponsAdminApi();
         api.MapCatalogAdminApi();
         api.MapLearnersAdminApi();
+        api.MapOrdersAdminApi();
         // The back-office pages' form posts that are not Blazor forms (file uploads), beside the API they mirror.
         app.MapCatalogAdminActions();
+        app.MapOrdersExportPage();
         return api;
     }
 }
