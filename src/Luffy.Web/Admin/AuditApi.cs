@@ -1,3 +1,4 @@
+using Luffy.Web.Components;
 using Luffy.Web.Catalog;
 
 namespace Luffy.Web.Admin;
@@ -43,12 +44,9 @@ public static class AuditApi
     public static void MapAuditApi(this RouteGroupBuilder api) =>
         api.MapGet("/audit", async Task<Results<Ok<PagedList<AuditEntryDto>>, BadRequest<ApiMessage>>> (
                 AuditQueries audit, string? actor, string? entity, string? entity_id, string? action, DateTime? from, DateTime? to, int? page, int? size) =>
-            await audit.ListAsync(new AuditFilter(actor, entity, entity_id, action, Utc(from), Utc(to)), page, size) switch
+            await audit.ListAsync(new AuditFilter(actor, entity, entity_id, action, Format.AsUtc(from), Format.AsUtc(to)), page, size) switch
             {
                 ({ } list, _) => TypedResults.Ok(list),
                 (_, var error) => ApiErrors.BadRequest(error!),
             }).WithSummary("The audit log of back-office writes, newest first");
-
-    // A time without an offset is read as UTC.
-    private static DateTime? Utc(DateTime? time) => time is { } t ? (t.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(t, DateTimeKind.Utc) : t.ToUniversalTime()) : null;
 }

@@ -19,6 +19,13 @@ public static class Format
     /// <summary>A time read on China's clock (a back-office time field), in UTC.</summary>
     public static DateTime FromChina(DateTime local) => DateTime.SpecifyKind(local - China, DateTimeKind.Utc);
 
+    /// <summary>The start of a day in China (a back-office date filter), in UTC.</summary>
+    public static DateTime? ChinaDayStart(DateOnly? day) => day is { } d ? FromChina(d.ToDateTime(TimeOnly.MinValue)) : null;
+
+    /// <summary>A time the admin API was sent: one without an offset is read as UTC, like every time it answers with.</summary>
+    public static DateTime? AsUtc(DateTime? time) => time is not { } t ? null
+        : t.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(t, DateTimeKind.Utc) : t.ToUniversalTime();
+
     public static string Left(long seconds) => seconds switch
     {
         <= 0 => "已结束",

@@ -1,3 +1,4 @@
+using Luffy.Web.Components;
 using System.Security.Claims;
 using Luffy.Domain.Accounts;
 using Luffy.Domain.Coupons;
@@ -179,8 +180,8 @@ public sealed class CouponsAdmin(LuffyDbContext db, AuditLog audit, TimeProvider
         coupon.Sale = r.Sale!.Trim();
         coupon.Condition = Money.FromYuan(condition);
         coupon.Timer = timer;
-        coupon.StartTime = Utc(r.StartTime);
-        coupon.EndTime = Utc(r.EndTime);
+        coupon.StartTime = Format.AsUtc(r.StartTime);
+        coupon.EndTime = Format.AsUtc(r.EndTime);
         coupon.TotalStock = r.TotalStock;
         coupon.PerUserLimit = r.PerUserLimit ?? 1;
         coupon.IsPublished = r.IsPublished ?? false;
@@ -288,10 +289,6 @@ public sealed class CouponsAdmin(LuffyDbContext db, AuditLog audit, TimeProvider
         await transaction.CommitAsync();
         return (revoked, null);
     }
-
-    /// <summary>A time without an offset is taken as UTC, like every time the API answers with.</summary>
-    private static DateTime? Utc(DateTime? time) => time is not { } t ? null
-        : t.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(t, DateTimeKind.Utc) : t.ToUniversalTime();
 
     private static CouponDto Dto(Coupon c) => new(
         c.Id, c.Name, (int)c.CouponType, c.Sale, c.Condition.Yuan, c.Timer, c.StartTime, c.EndTime,

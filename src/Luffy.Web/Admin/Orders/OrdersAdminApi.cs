@@ -1,3 +1,4 @@
+using Luffy.Web.Components;
 using Luffy.Domain.Orders;
 using Luffy.Web.Catalog;
 using Luffy.Web.Extensions;
@@ -11,13 +12,13 @@ public static class OrdersAdminApi
         var orders = api.MapGroup("/orders");
         orders.MapGet("/", async Task<Results<Ok<PagedList<OrderRow>>, BadRequest<ApiMessage>>> (
                 OrdersAdmin service, string? number, string? user, int? status, DateTime? from, DateTime? to, int? course, int? page, int? size) =>
-            await service.SearchAsync(new OrderFilter(number, user, status, Utc(from), Utc(to), course), page, size) switch
+            await service.SearchAsync(new OrderFilter(number, user, status, Format.AsUtc(from), Format.AsUtc(to), course), page, size) switch
             {
                 ({ } list, _) => TypedResults.Ok(list),
                 (_, var error) => ApiErrors.BadRequest(error!),
             }).WithSummary("Searches orders by number, user (username), status, creation time (ISO 8601, from inclusive, to exclusive) and course id; newest first, 20 a page");
         orders.MapGet("/export.csv", (OrdersAdmin service, TimeProvider clock, CancellationToken aborted, string? number, string? user, int? status, DateTime? from, DateTime? to, int? course) =>
-                Export(service, new OrderFilter(number, user, status, Utc(from), Utc(to), course), clock, aborted))
+                Export(service, new OrderFilter(number, user, status, Format.AsUtc(from), Format.AsUtc(to), course), clock, aborted))
             .Produces<string>(StatusCodes.Status200OK, "text/csv")
             .WithSummary("The filtered orders as CSV (UTF-8 with BOM), streamed, newest first; the same filters as the search");
         orders.MapGet("/{number}", async Task<Results<Ok<OrderDetailDto>, NotFound<ApiMessage>>> (string number, OrdersAdmin service) =>
@@ -31,7 +32,7 @@ public static class OrdersAdminApi
     /// <summary>The back-office page's export link: the same CSV, with the admin's sign-in cookie (a GET, so no antiforgery).</summary>
     public static void MapOrdersExportPage(this WebApplication app) =>
         app.MapGet("/admin/orders/export.csv", (OrdersAdmin service, TimeProvider clock, CancellationToken aborted, string? number, string? user, int? status, DateOnly? from, DateOnly? to, int? course) =>
-                Export(service, new OrderFilter(number, user, status, ChinaDay(from), ChinaDay(to?.AddDays(1)), course), clock, aborted))
+                Export(service, new OrderFilter(number, user, status, Format.ChinaDayStart(from), Format.ChinaDayStart(to?.AddDays(1)), course), clock, aborted))
             .ForStorefront().RequireAuthorization(AdminSetup.Policy).ExcludeFromDescription();
 
     private static Results<PushStreamHttpResult, BadRequest<ApiMessage>> Export(OrdersAdmin service, OrderFilter filter, TimeProvider clock, CancellationToken aborted) =>
@@ -41,10 +42,4 @@ public static class OrdersAdminApi
                 async stream => await service.WriteCsvAsync(filter, stream, aborted),
                 "text/csv; charset=utf-8", $"orders-{clock.GetUtcNow():yyyyMMddHHmmss}.csv");
 
-    /// <summary>A day in China (UTC+8), as the back-office pages show every time, at its start in UTC.</summary>
-    public static DateTime? ChinaDay(DateOnly? day) =>
-        day is { } d ? DateTime.SpecifyKind(d.ToDateTime(TimeOnly.MinValue).AddHours(-8), DateTimeKind.Utc) : null;
-
-    // A time without an offset is read as UTC.
-    private static DateTime? Utc(DateTime? time) => time is { } t ? (t.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(t, DateTimeKind.Utc) : t.ToUniversalTime()) : null;
 }
