@@ -56,8 +56,8 @@ public sealed class ValidationTests(SqliteGarnetApp app) : IClassFixture<SqliteG
     }
 
     [Theory]
-    [InlineData("/orders/?status=9", "status", "status 应为 0 到 4")]
-    [InlineData("/orders/?status=-1", "status", "status 应为 0 到 4")]
+    [InlineData("/orders/?status=9", "status", "status 应为 0 到 5")]
+    [InlineData("/orders/?status=-1", "status", "status 应为 0 到 5")]
     [InlineData("/payments/alipay/url/", "order_number", "缺少参数 order_number")]
     [InlineData("/payments/alipay/url/?order_number=%20%20", "order_number", "缺少参数 order_number")]
     public async Task A_query_parameter_out_of_shape_is_a_400_naming_it(string url, string field, string message)

@@ -22,6 +22,10 @@ public sealed class Order
     public string? TradeNo { get; set; }
     /// <summary>When the first pay URL was issued: from then on the pricing is frozen and the gateway knows the trade.</summary>
     public DateTime? PayUrlIssuedAt { get; set; }
+    /// <summary>The money given back by refunds that went through (Σ their amounts).</summary>
+    public Money RefundedAmount { get; set; }
+    /// <summary>The credits given back by those refunds.</summary>
+    public long RefundedCredit { get; set; }
     public List<OrderDetail> Details { get; set; } = [];
 }
 
@@ -42,6 +46,17 @@ public sealed class OrderDetail
     /// <summary>After the policy and this line's share of the coupon and credits.</summary>
     public Money RealPrice { get; set; }
     public required string DiscountName { get; set; }
+    /// <summary>The refund that holds this line (asked, under way, failed or done); null while none does.</summary>
+    public long? RefundId { get; set; }
+    /// <summary>
+    /// What the payment gave: the period this line added to the purchase (<see cref="GrantedUntil"/> null = made it
+    /// permanent), and the purchase's end before it (<see cref="HadPurchase"/> false: there was none). A refund takes
+    /// exactly this back. Null for orders paid before it was recorded (then read as the days from the payment).
+    /// </summary>
+    public DateTime? GrantedFrom { get; set; }
+    public DateTime? GrantedUntil { get; set; }
+    public DateTime? OutTimeBefore { get; set; }
+    public bool HadPurchase { get; set; }
 }
 
 /// <summary>A purchase: one row per user and course; out_time null = permanent.</summary>
@@ -115,4 +130,99 @@ public sealed class PaymentException
     public DateTime? RefundedAt { get; set; }
     public int RefundAttempts { get; set; }
     public string? LastError { get; set; }
+}
+
+/// <summary>Where a refund is: asked by the student, refused, on its way to the gateway, done, or failed (retryable).</summary>
+public enum RefundStatus
+{
+    Requested = 0,
+    Refused = 1,
+    Processing = 2,
+    Succeeded = 3,
+    Failed = 4,
+}
+
+/// <summary>
+/// Money and credits given back for some or all lines of a paid order: asked by the student (approved or refused by an
+/// operator) or made by an operator. <see cref="RequestNo"/> is Alipay's out_request_no, the same for every retry.
+/// </summary>
+public sealed class Refund
+{
+    public long Id { get; set; }
+    public long OrderId { get; set; }
+    public int UserId { get; set; }
+    public required string RequestNo { get; set; }
+    /// <summary>Money back: Σ the lines' real prices.</summary>
+    public Money Amount { get; set; }
+    /// <summary>Credits back: Σ the lines' shares of the credits the order spent.</summary>
+    public long Credit { get; set; }
+    /// <summary>Covers every line the order has left: the order becomes 已退款 and its coupon is released.</summary>
+    public bool WholeOrder { get; set; }
+    public RefundStatus Status { get; set; }
+    /// <summary>The student's reason, or the operator's when they refund on their own.</summary>
+    public required string Reason { get; set; }
+    public bool RequestedByStudent { get; set; }
+    /// <summary>The operator who approved, refused or made it.</summary>
+    public int? OperatorId { get; set; }
+    public string? OperatorNote { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime? DecidedAt { get; set; }
+    public DateTime? RefundedAt { get; set; }
+    public int Attempts { get; set; }
+    public string? LastError { get; set; }
+    public bool CouponReleased { get; set; }
+    public List<RefundLine> Lines { get; set; } = [];
+}
+
+public sealed class RefundLine
+{
+    public long Id { get; set; }
+    public long RefundId { get; set; }
+    public long OrderDetailId { get; set; }
+    public int CourseId { get; set; }
+    public Money Amount { get; set; }
+    public long Credit { get; set; }
+}
+
+public enum ReconciliationState
+{
+    /// <summary>An instance claimed the day and is comparing (until <see cref="ReconciliationRun.LeaseUntil"/>).</summary>
+    Running = 0,
+    Done = 1,
+    /// <summary>The bill could not be had or read: tried again by the next pass.</summary>
+    Failed = 2,
+}
+
+/// <summary>One day's comparison of the gateway's bill with our payments and refunds; one row per bill date.</summary>
+public sealed class ReconciliationRun
+{
+    public long Id { get; set; }
+    /// <summary>The bill's day (China time, as Alipay's bills are).</summary>
+    public DateOnly BillDate { get; set; }
+    public ReconciliationState State { get; set; }
+    public DateTime StartedAt { get; set; }
+    /// <summary>Another instance may take the day over after this (a crashed run).</summary>
+    public DateTime LeaseUntil { get; set; }
+    public DateTime? FinishedAt { get; set; }
+    /// <summary>Rows in the gateway's bill (payments and refunds).</summary>
+    public int GatewayRows { get; set; }
+    public int Mismatches { get; set; }
+    public string? Error { get; set; }
+}
+
+/// <summary>One difference between the gateway's bill and our records.</summary>
+public sealed class ReconciliationMismatch
+{
+    public long Id { get; set; }
+    public long RunId { get; set; }
+    public DateOnly BillDate { get; set; }
+    /// <summary>What differs: paid at the gateway only, paid here only, amounts differ, refund missing here or there.</summary>
+    public required string Kind { get; set; }
+    public string? OutTradeNo { get; set; }
+    public string? TradeNo { get; set; }
+    /// <summary>The refund's out_request_no, for a refund row.</summary>
+    public string? RequestNo { get; set; }
+    public Money? GatewayAmount { get; set; }
+    public Money? OurAmount { get; set; }
+    public required string Detail { get; set; }
 }

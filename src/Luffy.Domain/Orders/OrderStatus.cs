@@ -7,6 +7,8 @@ public enum OrderStatus
     Cancelled = 2,
     TimedOut = 3,
     Refunded = 4,
+    /// <summary>Some lines refunded, the others kept (部分退款).</summary>
+    PartlyRefunded = 5,
 }
 
 public enum PayType
@@ -37,6 +39,7 @@ public static class OrderTexts
         OrderStatus.Cancelled => "已取消",
         OrderStatus.TimedOut => "超时取消",
         OrderStatus.Refunded => "已退款",
+        OrderStatus.PartlyRefunded => "部分退款",
         _ => status.ToString(),
     };
 }

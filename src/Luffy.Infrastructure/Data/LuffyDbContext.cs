@@ -31,6 +31,10 @@ public abstract class LuffyDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<PaymentNotification> PaymentNotifications => Set<PaymentNotification>();
     public DbSet<PaymentException> PaymentExceptions => Set<PaymentException>();
+    public DbSet<Refund> Refunds => Set<Refund>();
+    public DbSet<RefundLine> RefundLines => Set<RefundLine>();
+    public DbSet<ReconciliationRun> ReconciliationRuns => Set<ReconciliationRun>();
+    public DbSet<ReconciliationMismatch> ReconciliationMismatches => Set<ReconciliationMismatch>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
@@ -140,6 +144,44 @@ public abstract class LuffyDbContext(DbContextOptions options) : DbContext(optio
             e.ToTable("ly_order_detail");
             // The course may be deleted later; the detail keeps its name and price.
             e.HasIndex(d => d.CourseId);
+        });
+        model.Entity<Refund>(e =>
+        {
+            e.ToTable("ly_refund");
+            e.HasIndex(r => r.RequestNo).IsUnique();
+            e.HasIndex(r => r.OrderId);
+            // The operators' queue (asked, failed, under way) and the reports by day.
+            e.HasIndex(r => new { r.Status, r.CreatedAt });
+            e.HasIndex(r => r.RefundedAt);
+            e.Property(r => r.RequestNo).HasMaxLength(64);
+            e.Property(r => r.Reason).HasMaxLength(500);
+            e.Property(r => r.OperatorNote).HasMaxLength(500);
+            e.Property(r => r.LastError).HasMaxLength(512);
+            e.HasOne<Order>().WithMany().HasForeignKey(r => r.OrderId);
+            e.HasMany(r => r.Lines).WithOne().HasForeignKey(l => l.RefundId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<RefundLine>(e =>
+        {
+            e.ToTable("ly_refund_line");
+            e.HasIndex(l => l.OrderDetailId);
+        });
+        model.Entity<ReconciliationRun>(e =>
+        {
+            e.ToTable("ly_reconciliation_run");
+            e.HasIndex(r => r.BillDate).IsUnique();
+            e.Property(r => r.Error).HasMaxLength(512);
+        });
+        model.Entity<ReconciliationMismatch>(e =>
+        {
+            e.ToTable("ly_reconciliation_mismatch");
+            e.HasIndex(m => new { m.BillDate, m.Id });
+            e.HasIndex(m => m.RunId);
+            e.Property(m => m.Kind).HasMaxLength(32);
+            e.Property(m => m.OutTradeNo).HasMaxLength(64);
+            e.Property(m => m.TradeNo).HasMaxLength(64);
+            e.Property(m => m.RequestNo).HasMaxLength(64);
+            e.Property(m => m.Detail).HasMaxLength(512);
+            e.HasOne<ReconciliationRun>().WithMany().HasForeignKey(m => m.RunId).OnDelete(DeleteBehavior.Cascade);
         });
         model.Entity<UserCourse>(e =>
         {

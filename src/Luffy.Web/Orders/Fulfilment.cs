@@ -29,7 +29,13 @@ public static class Fulfilment
                 db.UserCourses.Add(purchase);
                 owned[detail.CourseId] = purchase;
             }
-            purchase.OutTime = Purchases.Extend(exists, purchase.OutTime, detail.Expire, now);
+            // What this line gives, kept on the line: a refund takes exactly that back.
+            var before = purchase.OutTime;
+            detail.HadPurchase = exists;
+            detail.OutTimeBefore = exists ? before : null;
+            purchase.OutTime = Purchases.Extend(exists, before, detail.Expire, now);
+            detail.GrantedFrom = exists && before is null ? now : exists && before > now ? before : now;
+            detail.GrantedUntil = exists && before is null ? now : purchase.OutTime;
             purchase.BuyNumber = order.OrderNumber;
             purchase.BuyType = buyType;
             purchase.PayTime = now;

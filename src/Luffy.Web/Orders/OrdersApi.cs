@@ -69,7 +69,7 @@ public static class OrdersApi
 
     /// <summary>The caller's orders, newest first, paged, optionally of one status.</summary>
     public static async Task<Results<Ok<OrderPage>, BadRequest<ApiMessage>>> List(HttpContext http, [AsParameters] OrderServices s,
-        int? page, int? size, [EnumDataType(typeof(OrderStatus), ErrorMessage = "status 应为 0 到 4")] int? status)
+        int? page, int? size, [EnumDataType(typeof(OrderStatus), ErrorMessage = "status 应为 0 到 5")] int? status)
     {
         var (paging, pagingError) = ListPage.From(page, size, DefaultPageSize, MaxPageSize);
         if (pagingError is not null)

@@ -658,6 +658,14 @@ namespace Luffy.Infrastructure.Data.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("real_price");
 
+                    b.Property<long>("RefundedAmount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("refunded_amount");
+
+                    b.Property<long>("RefundedCredit")
+                        .HasColumnType("bigint")
+                        .HasColumnName("refunded_credit");
+
                     b.Property<long>("TotalPrice")
                         .HasColumnType("bigint")
                         .HasColumnName("total_price");
@@ -724,9 +732,25 @@ namespace Luffy.Infrastructure.Data.Migrations.Postgres
                         .HasColumnType("character varying(256)")
                         .HasColumnName("expire_text");
 
+                    b.Property<DateTime?>("GrantedFrom")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("granted_from");
+
+                    b.Property<DateTime?>("GrantedUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("granted_until");
+
+                    b.Property<bool>("HadPurchase")
+                        .HasColumnType("boolean")
+                        .HasColumnName("had_purchase");
+
                     b.Property<long>("OrderId")
                         .HasColumnType("bigint")
                         .HasColumnName("order_id");
+
+                    b.Property<DateTime?>("OutTimeBefore")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("out_time_before");
 
                     b.Property<long>("PolicyPrice")
                         .HasColumnType("bigint")
@@ -739,6 +763,10 @@ namespace Luffy.Infrastructure.Data.Migrations.Postgres
                     b.Property<long>("RealPrice")
                         .HasColumnType("bigint")
                         .HasColumnName("real_price");
+
+                    b.Property<long?>("RefundId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("refund_id");
 
                     b.HasKey("Id");
 
@@ -862,6 +890,252 @@ namespace Luffy.Infrastructure.Data.Migrations.Postgres
                     b.HasIndex("OutTradeNo");
 
                     b.ToTable("ly_payment_notification", (string)null);
+                });
+
+            modelBuilder.Entity("Luffy.Domain.Entities.ReconciliationMismatch", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateOnly>("BillDate")
+                        .HasColumnType("date")
+                        .HasColumnName("bill_date");
+
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("detail");
+
+                    b.Property<long?>("GatewayAmount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("gateway_amount");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<long?>("OurAmount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("our_amount");
+
+                    b.Property<string>("OutTradeNo")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("out_trade_no");
+
+                    b.Property<string>("RequestNo")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("request_no");
+
+                    b.Property<long>("RunId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("run_id");
+
+                    b.Property<string>("TradeNo")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("trade_no");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RunId");
+
+                    b.HasIndex("BillDate", "Id");
+
+                    b.ToTable("ly_reconciliation_mismatch", (string)null);
+                });
+
+            modelBuilder.Entity("Luffy.Domain.Entities.ReconciliationRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateOnly>("BillDate")
+                        .HasColumnType("date")
+                        .HasColumnName("bill_date");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("error");
+
+                    b.Property<DateTime?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<int>("GatewayRows")
+                        .HasColumnType("integer")
+                        .HasColumnName("gateway_rows");
+
+                    b.Property<DateTime>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_until");
+
+                    b.Property<int>("Mismatches")
+                        .HasColumnType("integer")
+                        .HasColumnName("mismatches");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<int>("State")
+                        .HasColumnType("integer")
+                        .HasColumnName("state");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BillDate")
+                        .IsUnique();
+
+                    b.ToTable("ly_reconciliation_run", (string)null);
+                });
+
+            modelBuilder.Entity("Luffy.Domain.Entities.Refund", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<bool>("CouponReleased")
+                        .HasColumnType("boolean")
+                        .HasColumnName("coupon_released");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("Credit")
+                        .HasColumnType("bigint")
+                        .HasColumnName("credit");
+
+                    b.Property<DateTime?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("decided_at");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("last_error");
+
+                    b.Property<int?>("OperatorId")
+                        .HasColumnType("integer")
+                        .HasColumnName("operator_id");
+
+                    b.Property<string>("OperatorNote")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("operator_note");
+
+                    b.Property<long>("OrderId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.Property<DateTime?>("RefundedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("refunded_at");
+
+                    b.Property<string>("RequestNo")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("request_no");
+
+                    b.Property<bool>("RequestedByStudent")
+                        .HasColumnType("boolean")
+                        .HasColumnName("requested_by_student");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer")
+                        .HasColumnName("status");
+
+                    b.Property<int>("UserId")
+                        .HasColumnType("integer")
+                        .HasColumnName("user_id");
+
+                    b.Property<bool>("WholeOrder")
+                        .HasColumnType("boolean")
+                        .HasColumnName("whole_order");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrderId");
+
+                    b.HasIndex("RefundedAt");
+
+                    b.HasIndex("RequestNo")
+                        .IsUnique();
+
+                    b.HasIndex("Status", "CreatedAt");
+
+                    b.ToTable("ly_refund", (string)null);
+                });
+
+            modelBuilder.Entity("Luffy.Domain.Entities.RefundLine", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount");
+
+                    b.Property<int>("CourseId")
+                        .HasColumnType("integer")
+                        .HasColumnName("course_id");
+
+                    b.Property<long>("Credit")
+                        .HasColumnType("bigint")
+                        .HasColumnName("credit");
+
+                    b.Property<long>("OrderDetailId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("order_detail_id");
+
+                    b.Property<long>("RefundId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("refund_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrderDetailId");
+
+                    b.HasIndex("RefundId");
+
+                    b.ToTable("ly_refund_line", (string)null);
                 });
 
             modelBuilder.Entity("Luffy.Domain.Entities.User", b =>
@@ -1122,6 +1396,33 @@ namespace Luffy.Infrastructure.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Luffy.Domain.Entities.ReconciliationMismatch", b =>
+                {
+                    b.HasOne("Luffy.Domain.Entities.ReconciliationRun", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Luffy.Domain.Entities.Refund", b =>
+                {
+                    b.HasOne("Luffy.Domain.Entities.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Luffy.Domain.Entities.RefundLine", b =>
+                {
+                    b.HasOne("Luffy.Domain.Entities.Refund", null)
+                        .WithMany("Lines")
+                        .HasForeignKey("RefundId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Luffy.Domain.Entities.UserCoupon", b =>
                 {
                     b.HasOne("Luffy.Domain.Entities.Coupon", "Coupon")
@@ -1170,6 +1471,11 @@ namespace Luffy.Infrastructure.Data.Migrations.Postgres
             modelBuilder.Entity("Luffy.Domain.Entities.Order", b =>
                 {
                     b.Navigation("Details");
+                });
+
+            modelBuilder.Entity("Luffy.Domain.Entities.Refund", b =>
+                {
+                    b.Navigation("Lines");
                 });
 #pragma warning restore 612, 618
         }

@@ -623,6 +623,14 @@ namespace Luffy.Infrastructure.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("real_price");
 
+                    b.Property<long>("RefundedAmount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("refunded_amount");
+
+                    b.Property<long>("RefundedCredit")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("refunded_credit");
+
                     b.Property<long>("TotalPrice")
                         .HasColumnType("INTEGER")
                         .HasColumnName("total_price");
@@ -687,9 +695,25 @@ namespace Luffy.Infrastructure.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("expire_text");
 
+                    b.Property<DateTime?>("GrantedFrom")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("granted_from");
+
+                    b.Property<DateTime?>("GrantedUntil")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("granted_until");
+
+                    b.Property<bool>("HadPurchase")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("had_purchase");
+
                     b.Property<long>("OrderId")
                         .HasColumnType("INTEGER")
                         .HasColumnName("order_id");
+
+                    b.Property<DateTime?>("OutTimeBefore")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("out_time_before");
 
                     b.Property<long>("PolicyPrice")
                         .HasColumnType("INTEGER")
@@ -702,6 +726,10 @@ namespace Luffy.Infrastructure.Data.Migrations.Sqlite
                     b.Property<long>("RealPrice")
                         .HasColumnType("INTEGER")
                         .HasColumnName("real_price");
+
+                    b.Property<long?>("RefundId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("refund_id");
 
                     b.HasKey("Id");
 
@@ -821,6 +849,244 @@ namespace Luffy.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("OutTradeNo");
 
                     b.ToTable("ly_payment_notification", (string)null);
+                });
+
+            modelBuilder.Entity("Luffy.Domain.Entities.ReconciliationMismatch", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateOnly>("BillDate")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("bill_date");
+
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("detail");
+
+                    b.Property<long?>("GatewayAmount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("gateway_amount");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<long?>("OurAmount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("our_amount");
+
+                    b.Property<string>("OutTradeNo")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("out_trade_no");
+
+                    b.Property<string>("RequestNo")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("request_no");
+
+                    b.Property<long>("RunId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("run_id");
+
+                    b.Property<string>("TradeNo")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("trade_no");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RunId");
+
+                    b.HasIndex("BillDate", "Id");
+
+                    b.ToTable("ly_reconciliation_mismatch", (string)null);
+                });
+
+            modelBuilder.Entity("Luffy.Domain.Entities.ReconciliationRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateOnly>("BillDate")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("bill_date");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("error");
+
+                    b.Property<DateTime?>("FinishedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("finished_at");
+
+                    b.Property<int>("GatewayRows")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("gateway_rows");
+
+                    b.Property<DateTime>("LeaseUntil")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lease_until");
+
+                    b.Property<int>("Mismatches")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("mismatches");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("started_at");
+
+                    b.Property<int>("State")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("state");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BillDate")
+                        .IsUnique();
+
+                    b.ToTable("ly_reconciliation_run", (string)null);
+                });
+
+            modelBuilder.Entity("Luffy.Domain.Entities.Refund", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
+                    b.Property<bool>("CouponReleased")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("coupon_released");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("Credit")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("credit");
+
+                    b.Property<DateTime?>("DecidedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("decided_at");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error");
+
+                    b.Property<int?>("OperatorId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("operator_id");
+
+                    b.Property<string>("OperatorNote")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("operator_note");
+
+                    b.Property<long>("OrderId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<DateTime?>("RefundedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("refunded_at");
+
+                    b.Property<string>("RequestNo")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("request_no");
+
+                    b.Property<bool>("RequestedByStudent")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("requested_by_student");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("status");
+
+                    b.Property<int>("UserId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("user_id");
+
+                    b.Property<bool>("WholeOrder")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("whole_order");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrderId");
+
+                    b.HasIndex("RefundedAt");
+
+                    b.HasIndex("RequestNo")
+                        .IsUnique();
+
+                    b.HasIndex("Status", "CreatedAt");
+
+                    b.ToTable("ly_refund", (string)null);
+                });
+
+            modelBuilder.Entity("Luffy.Domain.Entities.RefundLine", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount");
+
+                    b.Property<int>("CourseId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("course_id");
+
+                    b.Property<long>("Credit")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("credit");
+
+                    b.Property<long>("OrderDetailId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("order_detail_id");
+
+                    b.Property<long>("RefundId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("refund_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrderDetailId");
+
+                    b.HasIndex("RefundId");
+
+                    b.ToTable("ly_refund_line", (string)null);
                 });
 
             modelBuilder.Entity("Luffy.Domain.Entities.User", b =>
@@ -1075,6 +1341,33 @@ namespace Luffy.Infrastructure.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Luffy.Domain.Entities.ReconciliationMismatch", b =>
+                {
+                    b.HasOne("Luffy.Domain.Entities.ReconciliationRun", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Luffy.Domain.Entities.Refund", b =>
+                {
+                    b.HasOne("Luffy.Domain.Entities.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Luffy.Domain.Entities.RefundLine", b =>
+                {
+                    b.HasOne("Luffy.Domain.Entities.Refund", null)
+                        .WithMany("Lines")
+                        .HasForeignKey("RefundId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Luffy.Domain.Entities.UserCoupon", b =>
                 {
                     b.HasOne("Luffy.Domain.Entities.Coupon", "Coupon")
@@ -1123,6 +1416,11 @@ namespace Luffy.Infrastructure.Data.Migrations.Sqlite
             modelBuilder.Entity("Luffy.Domain.Entities.Order", b =>
                 {
                     b.Navigation("Details");
+                });
+
+            modelBuilder.Entity("Luffy.Domain.Entities.Refund", b =>
+                {
+                    b.Navigation("Lines");
                 });
 #pragma warning restore 612, 618
         }
