@@ -135,6 +135,9 @@ public abstract class LuffyDbContext(DbContextOptions options) : DbContext(optio
             // "My orders" newest first, and the auto-cancel scan.
             e.HasIndex(o => new { o.UserId, o.CreatedAt });
             e.HasIndex(o => new { o.OrderStatus, o.CreatedAt });
+            // The reports: the orders paid, and placed, in a window of days (bench/RESULTS.md, Reports).
+            e.HasIndex(o => o.PayTime);
+            e.HasIndex(o => o.CreatedAt);
             e.Property(o => o.OrderNumber).HasMaxLength(32);
             e.HasOne<User>().WithMany().HasForeignKey(o => o.UserId);
             e.HasMany(o => o.Details).WithOne().HasForeignKey(d => d.OrderId).OnDelete(DeleteBehavior.Cascade);
