@@ -135,9 +135,10 @@ public abstract class LuffyDbContext(DbContextOptions options) : DbContext(optio
             // "My orders" newest first, and the auto-cancel scan.
             e.HasIndex(o => new { o.UserId, o.CreatedAt });
             e.HasIndex(o => new { o.OrderStatus, o.CreatedAt });
-            // The reports: the orders paid, and placed, in a window of days (bench/RESULTS.md, Reports).
+            // The reports: the orders paid in a window of days, and those placed in it with whether they got paid (the
+            // pay time in the index: the conversion is counted from the index alone). bench/RESULTS.md, Reports.
             e.HasIndex(o => o.PayTime);
-            e.HasIndex(o => o.CreatedAt);
+            e.HasIndex(o => new { o.CreatedAt, o.PayTime });
             e.Property(o => o.OrderNumber).HasMaxLength(32);
             e.HasOne<User>().WithMany().HasForeignKey(o => o.UserId);
             e.HasMany(o => o.Details).WithOne().HasForeignKey(d => d.OrderId).OnDelete(DeleteBehavior.Cascade);
@@ -298,6 +299,20 @@ public abstract class LuffyDbContext(DbContextOptions options) : DbContext(optio
         v => v == null ? v : DateTime.SpecifyKind(v.Value, DateTimeKind.Utc));
 }
 
-public sealed class SqliteLuffyDbContext(DbContextOptions<SqliteLuffyDbContext> options) : LuffyDbContext(options);
+public sealed class SqliteLuffyDbContext(DbContextOptions<SqliteLuffyDbContext> options) : LuffyDbContext(options)
+{
+    protected override void OnModelCreating(ModelBuilder model)
+    {
+        base.OnModelCreating(model);
+        ChinaDate.MapForSqlite(model);
+    }
+}
 
-public sealed class NpgsqlLuffyDbContext(DbContextOptions<NpgsqlLuffyDbContext> options) : LuffyDbContext(options);
+public sealed class NpgsqlLuffyDbContext(DbContextOptions<NpgsqlLuffyDbContext> options) : LuffyDbContext(options)
+{
+    protected override void OnModelCreating(ModelBuilder model)
+    {
+        base.OnModelCreating(model);
+        ChinaDate.MapForNpgsql(model);
+    }
+}

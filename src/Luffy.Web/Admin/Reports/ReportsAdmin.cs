@@ -47,7 +47,6 @@ public sealed class ReportsAdmin(LuffyDbContext db, TimeProvider clock, IOptions
     public const int DefaultDays = 30;
     public const int MaxDays = 366;
     public const int TopCount = 10;
-    private const int ChinaHours = 8;
 
     /// <summary>The window asked for: the last <paramref name="days"/> China days up to today, or <paramref name="from"/> to <paramref name="to"/>.</summary>
     public (ReportWindow? Window, string? Error) Window(int? days, DateOnly? from, DateOnly? to)
@@ -87,14 +86,13 @@ public sealed class ReportsAdmin(LuffyDbContext db, TimeProvider clock, IOptions
         // Money columns are summed as their fen: (long)(object) is how EF Core reads a converted column as its
         // stored type (CAST … AS INTEGER / ::bigint). A credit's value is Credits.Value per order, rounded half up
         // in integer arithmetic: (credits × 100 + rate / 2) / rate fen.
-        // A day is the China date of the time: the time moved 8 hours, then its date (strftime on SQLite,
-        // date_trunc on PostgreSQL); the WHERE is on the time itself, so its index bounds the rows read.
+        // A day is the China date of the time (ChinaDate); the WHERE is on the time itself, so its index bounds the rows read.
         // Paid is "has a pay time": only paying sets it (OrderTransitions.PayAsync) and a refund keeps it, while a late
         // payment refunded on a closed order never gets one. No status condition either: SQLite would read the
         // (order_status, created_at) index for it instead of the pay_time range (bench/RESULTS.md, Reports).
         var paid = await db.Orders.AsNoTracking()
             .Where(o => o.PayTime >= start && o.PayTime < end)
-            .GroupBy(o => o.PayTime!.Value.AddHours(ChinaHours).Date)
+            .GroupBy(o => ChinaDate.Of(o.PayTime))
             .Select(g => new
             {
                 Day = g.Key,
@@ -109,12 +107,12 @@ public sealed class ReportsAdmin(LuffyDbContext db, TimeProvider clock, IOptions
             .ToListAsync(cancellationToken);
         var refunds = await db.Refunds.AsNoTracking()
             .Where(r => r.Status == RefundStatus.Succeeded && r.RefundedAt >= start && r.RefundedAt < end)
-            .GroupBy(r => r.RefundedAt!.Value.AddHours(ChinaHours).Date)
+            .GroupBy(r => ChinaDate.Of(r.RefundedAt))
             .Select(g => new { Day = g.Key, Count = g.Count(), Amount = g.Sum(r => (long)(object)r.Amount), Credits = g.Sum(r => r.Credit) })
             .ToListAsync(cancellationToken);
         var created = await db.Orders.AsNoTracking()
             .Where(o => o.CreatedAt >= start && o.CreatedAt < end)
-            .GroupBy(o => o.CreatedAt.AddHours(ChinaHours).Date)
+            .GroupBy(o => ChinaDate.Of(o.CreatedAt))
             .Select(g => new
             {
                 Day = g.Key,
@@ -148,9 +146,9 @@ public sealed class ReportsAdmin(LuffyDbContext db, TimeProvider clock, IOptions
             .Take(TopCount)
             .ToListAsync(cancellationToken);
 
-        var paidBy = paid.ToDictionary(p => DateOnly.FromDateTime(p.Day));
-        var refundsBy = refunds.ToDictionary(r => DateOnly.FromDateTime(r.Day));
-        var createdBy = created.ToDictionary(c => DateOnly.FromDateTime(c.Day));
+        var paidBy = paid.ToDictionary(p => p.Day!.Value);
+        var refundsBy = refunds.ToDictionary(r => r.Day!.Value);
+        var createdBy = created.ToDictionary(c => c.Day!.Value);
         var days = Enumerable.Range(0, window.Days).Select(i =>
         {
             var day = window.From.AddDays(i);

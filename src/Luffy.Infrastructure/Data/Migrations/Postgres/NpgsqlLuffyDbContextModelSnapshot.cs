@@ -681,12 +681,12 @@ namespace Luffy.Infrastructure.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CreatedAt");
-
                     b.HasIndex("OrderNumber")
                         .IsUnique();
 
                     b.HasIndex("PayTime");
+
+                    b.HasIndex("CreatedAt", "PayTime");
 
                     b.HasIndex("OrderStatus", "CreatedAt");
 

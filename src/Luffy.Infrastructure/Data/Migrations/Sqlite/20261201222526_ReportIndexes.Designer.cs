@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Luffy.Infrastructure.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteLuffyDbContext))]
-    [Migration("20261201221642_ReportIndexes")]
+    [Migration("20261201222526_ReportIndexes")]
     partial class ReportIndexes
     {
         /// <inheritdoc />
@@ -649,12 +649,12 @@ namespace Luffy.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CreatedAt");
-
                     b.HasIndex("OrderNumber")
                         .IsUnique();
 
                     b.HasIndex("PayTime");
+
+                    b.HasIndex("CreatedAt", "PayTime");
 
                     b.HasIndex("OrderStatus", "CreatedAt");
 

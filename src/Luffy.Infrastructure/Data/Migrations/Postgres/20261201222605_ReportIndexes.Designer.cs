@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Luffy.Infrastructure.Data.Migrations.Postgres
 {
     [DbContext(typeof(NpgsqlLuffyDbContext))]
-    [Migration("20261201221657_ReportIndexes")]
+    [Migration("20261201222605_ReportIndexes")]
     partial class ReportIndexes
     {
         /// <inheritdoc />
@@ -684,12 +684,12 @@ namespace Luffy.Infrastructure.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CreatedAt");
-
                     b.HasIndex("OrderNumber")
                         .IsUnique();
 
                     b.HasIndex("PayTime");
+
+                    b.HasIndex("CreatedAt", "PayTime");
 
                     b.HasIndex("OrderStatus", "CreatedAt");
 

@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace Luffy.Infrastructure.Data.Migrations.Sqlite
+namespace Luffy.Infrastructure.Data.Migrations.Postgres
 {
     /// <inheritdoc />
     public partial class ReportIndexes : Migration
@@ -11,9 +11,9 @@ namespace Luffy.Infrastructure.Data.Migrations.Sqlite
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateIndex(
-                name: "IX_ly_order_created_at",
+                name: "IX_ly_order_created_at_pay_time",
                 table: "ly_order",
-                column: "created_at");
+                columns: new[] { "created_at", "pay_time" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_ly_order_pay_time",
@@ -25,7 +25,7 @@ namespace Luffy.Infrastructure.Data.Migrations.Sqlite
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropIndex(
-                name: "IX_ly_order_created_at",
+                name: "IX_ly_order_created_at_pay_time",
                 table: "ly_order");
 
             migrationBuilder.DropIndex(
