@@ -34,7 +34,7 @@ public abstract class AdminReportsTests(LuffyApp app)
     /// whole the day after the window.</item>
     /// </list>
     /// </summary>
-    private async Task SeedAsync(DateOnly first)
+    internal static async Task SeedAsync(LuffyApp app, DateOnly first)
     {
         var user = await app.StudentAsync();
         var a = await app.CourseAsync(100m);
@@ -88,7 +88,7 @@ public abstract class AdminReportsTests(LuffyApp app)
     public async Task The_report_adds_up_a_known_week_by_China_day()
     {
         var first = new DateOnly(2025, 6, 1);
-        await SeedAsync(first);
+        await SeedAsync(app, first);
         var api = app.Bearer(await app.AdminAsync());
         var response = await api.GetAsync($"/admin/api/reports?from={Day(first)}&to={Day(first.AddDays(6))}");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -136,7 +136,7 @@ public abstract class AdminReportsTests(LuffyApp app)
     public async Task The_page_shows_the_tables_and_the_charts_and_refuses_bad_dates()
     {
         var first = new DateOnly(2024, 3, 10);
-        await SeedAsync(first);
+        await SeedAsync(app, first);
         var admin = await Browser.SignedInAsync(app, (await app.AdminAsync()).Username);
         var page = await admin.Http.GetAsync($"/admin/reports?from={Day(first)}&to={Day(first.AddDays(6))}");
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);

@@ -158,4 +158,23 @@ public sealed class BackOfficeBrowserTests(KestrelSqliteApp app) : BrowserTest(a
         await ShotAsync(page, "admin-03-audit");
         Assert.True(ConsoleErrors.Count == 0, string.Join("\n", ConsoleErrors));
     }
+
+    [Fact]
+    public async Task The_reports_page_draws_its_charts_without_a_console_error()
+    {
+        var today = DateOnly.FromDateTime(app.Clock.GetUtcNow().UtcDateTime.AddHours(8));
+        await AdminReportsTests.SeedAsync(app, today.AddDays(-8));
+        var page = await PageAsync();
+        await SignInAsync(page, (await app.AdminAsync()).Username);
+        await OpenAsync(page, "/admin/reports");
+        await page.WaitForSelectorAsync("#chart-money svg");
+        Assert.Equal(3, await page.Locator("figure.report-chart svg").CountAsync());
+        Assert.Equal(30, await page.Locator("#report-days tr[data-day]").CountAsync());
+        Assert.True(await page.Locator("#report-courses tr[data-course]").CountAsync() >= 3);
+        // The charts are drawn to the page's width and are not empty boxes.
+        var box = await page.Locator("#chart-money svg").BoundingBoxAsync();
+        Assert.True(box is { Width: > 300, Height: > 100 }, $"{box?.Width}×{box?.Height}");
+        await ShotAsync(page, "admin-04-reports");
+        Assert.True(ConsoleErrors.Count == 0, string.Join("\n", ConsoleErrors));
+    }
 }
