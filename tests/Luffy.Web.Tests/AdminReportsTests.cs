@@ -198,6 +198,11 @@ public abstract class AdminReportsTests(LuffyApp app)
         var unreadable = await api.GetAsync("/admin/api/reports?from=yesterday&to=today");
         Assert.Equal(HttpStatusCode.BadRequest, unreadable.StatusCode);
         Assert.False(string.IsNullOrEmpty(await unreadable.MessageAsync()));
+
+        var document = await app.Anonymous().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var responses = document.GetProperty("paths").GetProperty("/admin/api/reports").GetProperty("get").GetProperty("responses");
+        Assert.True(responses.TryGetProperty("200", out _));
+        Assert.True(responses.TryGetProperty("400", out _));
     }
 
     [Fact]

@@ -12,9 +12,10 @@ public static class ReportCharts
 {
     private const int Width = 760;
     private const int Height = 260;
-    public static readonly string RevenueColor = "#1f77b4";
-    public static readonly string RefundColor = "#d62728";
-    public static readonly string CreatedColor = "#9a9a9a";
+    // The page's legend (site.css, .swatch) shows the same colours.
+    private const string RevenueColor = "#1f77b4";
+    private const string RefundColor = "#d62728";
+    private const string CreatedColor = "#9a9a9a";
 
     /// <summary>Each day's cash in (bars up) and refunds (bars down).</summary>
     public static string DailyMoney(SalesReport report)
