@@ -132,7 +132,8 @@ read -r export_status export_time export_size < <(curl -s -o "$work/export.csv" 
 [ "$export_status" = 200 ] || { echo "export answered $export_status" >&2; exit 1; }
 export_rows=$(($(wc -l < "$work/export.csv") - 1))
 rss=$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$(pgrep -f "app/Luffy.Web.dll --urls http://127.0.0.1:$port" | head -n 1)/status")
-curl -sf -H "Authorization: Bearer $token" "127.0.0.1:$port/admin/api/reports?days=30" | head -c 600; echo
+curl -sf -o "$work/report.json" -H "Authorization: Bearer $token" "127.0.0.1:$port/admin/api/reports?days=30"
+head -c 600 "$work/report.json"; echo
 
 echo
 echo "== bench/reports.sh $mode, $(date -u '+%Y-%m-%d %H:%M') UTC, $orders orders"
