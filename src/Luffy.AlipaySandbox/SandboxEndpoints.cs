@@ -95,9 +95,18 @@ public static class SandboxEndpoints
                 {
                     out_trade_no = t.OutTradeNo, status = t.Status.ToString(), total_amount = AlipayFormats.Amount(t.TotalAmount),
                     trade_no = t.TradeNo, refunded = AlipayFormats.Amount(t.Refunded), notify_attempts = t.NotifyAttempts,
+                    refunds = t.Refunds.Select(r => new { out_request_no = r.RequestNo, amount = AlipayFormats.Amount(r.Amount), reason = r.Reason }).ToList(),
                     notify_acknowledged = t.NotifyAcknowledged,
                 })
                 : Results.NotFound(new { message = "交易不存在" }));
+        // Scripted faults for tests run against a separate sandbox: the next refund calls fail as asked.
+        sandbox.MapPost("/sandbox/faults/refund", (string? fault, int? times, SandboxTrades trades) =>
+        {
+            if (!Enum.TryParse<RefundFault>(fault, ignoreCase: true, out var parsed) || parsed == RefundFault.None || times is < 1 or > 100)
+                return Results.BadRequest(new { message = "fault 应为 unavailable、systemerror 或 answerlost，times 为 1 到 100" });
+            trades.InjectRefundFault(parsed, times ?? 1);
+            return Results.Ok(new { fault = parsed.ToString(), times = times ?? 1 });
+        });
         sandbox.MapGet("/sandbox/trades/{outTradeNo}/notification", (string outTradeNo, SandboxTrades trades) =>
             trades.Find(outTradeNo) is { TradeNo: not null } t ? Results.Ok(trades.Notification(t)) : Results.NotFound(new { message = "交易未支付" }));
         return app;
@@ -184,7 +193,12 @@ public static class SandboxEndpoints
                 if (!AlipayFormats.TryParseAmount(Biz("refund_amount"), out var amount))
                     return Fail("isv.invalid-refund-amount", "退款金额格式错误");
                 var requestNo = Biz("out_request_no") ?? outTradeNo;
-                var (trade, fresh, subCode, subMsg) = trades.Refund(outTradeNo, amount, requestNo, Biz("trade_no"));
+                var fault = trades.NextRefundFault();
+                if (fault == RefundFault.Unavailable)
+                    return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+                if (fault == RefundFault.SystemError)
+                    return Signed(method, keys, new() { ["code"] = "20000", ["msg"] = "Service Currently Unavailable", ["sub_code"] = "ACQ.SYSTEM_ERROR", ["sub_msg"] = "系统错误" });
+                var (trade, fresh, subCode, subMsg) = trades.Refund(outTradeNo, amount, requestNo, Biz("trade_no"), Biz("refund_reason"));
                 if (trade is null)
                     return Signed(method, keys, new() { ["code"] = "40004", ["msg"] = "Business Failed", ["sub_code"] = subCode, ["sub_msg"] = subMsg });
                 Money refunded;
@@ -192,11 +206,32 @@ public static class SandboxEndpoints
                     refunded = trade.Refunded;
                 if (fresh)
                     notify.StartRefund(trade, new RefundNotice(requestNo, clock.GetUtcNow().UtcDateTime, refunded));
+                if (fault == RefundFault.AnswerLost)
+                    return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
                 return Signed(method, keys, new()
                 {
                     ["code"] = "10000", ["msg"] = "Success", ["out_trade_no"] = outTradeNo, ["trade_no"] = trade.TradeNo,
                     ["fund_change"] = fresh ? "Y" : "N", ["refund_fee"] = AlipayFormats.Amount(refunded),
                 });
+            }
+            case "alipay.trade.fastpay.refund.query":
+            {
+                if (Biz("out_request_no") is not { Length: > 0 } requestNo)
+                    return Fail("isv.missing-out-request-no", "缺少退款请求号");
+                var (trade, refund) = trades.FindRefund(outTradeNo, requestNo, Biz("trade_no"));
+                if (trade is null)
+                    return Signed(method, keys, NotFound());
+                // As Alipay: a refund that was not made is an answer without refund data (code 10000 all the same).
+                lock (trade)
+                    return Signed(method, keys, refund is null
+                        ? new() { ["code"] = "10000", ["msg"] = "Success", ["out_trade_no"] = trade.OutTradeNo, ["trade_no"] = trade.TradeNo, ["out_request_no"] = requestNo }
+                        : new()
+                        {
+                            ["code"] = "10000", ["msg"] = "Success", ["out_trade_no"] = trade.OutTradeNo, ["trade_no"] = trade.TradeNo,
+                            ["out_request_no"] = requestNo, ["total_amount"] = AlipayFormats.Amount(trade.TotalAmount),
+                            ["refund_amount"] = AlipayFormats.Amount(refund.Amount), ["refund_reason"] = refund.Reason,
+                            ["refund_status"] = "REFUND_SUCCESS", ["gmt_refund_pay"] = AlipayFormats.Time(refund.At),
+                        });
             }
             default:
                 return Fail("isv.invalid-method", "不存在的方法名");
