@@ -4,6 +4,7 @@ using Luffy.Web.Admin.Coupons;
 using Luffy.Web.Admin.Catalog;
 using Luffy.Web.Admin.Learners;
 using Luffy.Web.Admin.Orders;
+using Luffy.Web.Refunds;
 using Microsoft.AspNetCore.Authorization;
 
 namespace Luffy.Web.Admin;
@@ -44,6 +45,7 @@ public static class AdminSetup
         api.MapCatalogAdminApi();
         api.MapLearnersAdminApi();
         api.MapOrdersAdminApi();
+        api.MapRefundsAdminApi();
         // The back-office pages' form posts that are not Blazor forms (file uploads), beside the API they mirror.
         app.MapCatalogAdminActions();
         app.MapOrdersExportPage();

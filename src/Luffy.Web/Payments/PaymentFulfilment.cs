@@ -61,7 +61,7 @@ public sealed partial class PaymentFulfilment(LuffyDbContext db, UnappliedPaymen
         PaymentProblem problem;
         if (order is null)
             problem = PaymentProblem.UnknownOrder;
-        else if (order.OrderStatus is OrderStatus.Paid or OrderStatus.Refunded)
+        else if (order.OrderStatus is OrderStatus.Paid or OrderStatus.Refunded or OrderStatus.PartlyRefunded)
         {
             // The trade that paid (or was refunded for) this order, again: a duplicate. Another trade: paid twice.
             if (order.TradeNo == tradeNo && !string.IsNullOrEmpty(tradeNo))

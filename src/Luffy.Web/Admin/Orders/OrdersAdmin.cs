@@ -36,7 +36,7 @@ public sealed partial class OrdersAdmin(LuffyDbContext db, AlipayClient alipay, 
     public static string? Check(OrderFilter filter)
     {
         if (filter.Status is { } s && !Enum.IsDefined((OrderStatus)s))
-            return "订单状态应为 0（未支付）、1（已支付）、2（已取消）、3（超时取消）或 4（已退款）";
+            return "订单状态应为 0（未支付）、1（已支付）、2（已取消）、3（超时取消）、4（已退款）或 5（部分退款）";
         if (filter.From is { } from && filter.To is { } to && to < from)
             return "结束时间不能早于开始时间";
         if (filter.Course is <= 0)
