@@ -128,7 +128,7 @@ public sealed partial class RefundService(
             .OrderBy(r => r.Attempts).ThenBy(r => r.Id).Select(r => r.Id).Take(options.Value.RetryBatch).ToListAsync(cancellationToken);
         var done = 0;
         foreach (var id in stalled)
-            if (await ExecuteAsync(id) == RefundStatus.Succeeded)
+            if ((await SendAsync(id)).AppliedHere)
                 done++;
         return done;
     }
@@ -138,20 +138,23 @@ public sealed partial class RefundService(
     {
         var id = await db.Refunds.AsNoTracking().Where(r => r.RequestNo == requestNo && r.Status == RefundStatus.Processing)
             .Select(r => (long?)r.Id).SingleOrDefaultAsync();
-        return id is { } found && await ExecuteAsync(found) == RefundStatus.Succeeded;
+        return id is { } found && (await SendAsync(found)).AppliedHere;
     }
 
     /// <summary>
     /// Sends a refund under way to the gateway and applies it once the gateway says the money went back; a refusal makes
     /// it 退款失败, no answer leaves it under way. Returns its state after.
     /// </summary>
-    public async Task<RefundStatus> ExecuteAsync(long id)
+    public async Task<RefundStatus> ExecuteAsync(long id) => (await SendAsync(id)).Status;
+
+    /// <summary>As <see cref="ExecuteAsync"/>; <c>AppliedHere</c> when this call (not a concurrent one) applied it.</summary>
+    private async Task<(RefundStatus Status, bool AppliedHere)> SendAsync(long id)
     {
         var refund = await db.Refunds.AsNoTracking().Where(r => r.Id == id)
             .Select(r => new { r.Status, r.RequestNo, r.Amount, r.Reason, Order = db.Orders.Where(o => o.Id == r.OrderId).Select(o => new { o.OrderNumber, o.TradeNo }).Single() })
             .SingleAsync();
         if (refund.Status != RefundStatus.Processing)
-            return refund.Status;
+            return (refund.Status, false);
         // Paid entirely with credits and coupon: no money to send back.
         var (refunded, error) = refund.Amount.IsZero
             ? (true, null)
@@ -160,7 +163,7 @@ public sealed partial class RefundService(
         {
             try
             {
-                return await ApplyAsync(id) ? RefundStatus.Succeeded : await db.Refunds.Where(r => r.Id == id).Select(r => r.Status).SingleAsync();
+                return await ApplyAsync(id) ? (RefundStatus.Succeeded, true) : (await db.Refunds.Where(r => r.Id == id).Select(r => r.Status).SingleAsync(), false);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -169,7 +172,7 @@ public sealed partial class RefundService(
                 // fund_change N, the query finds the refund).
                 LogApplyFailed(logger, e, refund.Order.OrderNumber, refund.RequestNo);
                 db.ChangeTracker.Clear();
-                return RefundStatus.Processing;
+                return (RefundStatus.Processing, false);
             }
         }
 
@@ -178,7 +181,7 @@ public sealed partial class RefundService(
         await db.Refunds.Where(r => r.Id == id && r.Status == RefundStatus.Processing)
             .ExecuteUpdateAsync(r => r.SetProperty(x => x.Status, to).SetProperty(x => x.Attempts, x => x.Attempts + 1).SetProperty(x => x.LastError, text));
         LogNotRefunded(logger, refund.Order.OrderNumber, refund.RequestNo, RefundTexts.Status(to), error ?? "");
-        return to;
+        return (to, false);
     }
 
     /// <summary>
