@@ -147,7 +147,7 @@ public abstract class AdminOrdersTests(LuffyApp app)
         await using var scope = app.Services.CreateAsyncScope();
         var gateway = new HttpClient(new StubGateway(unreachable));
         var alipay = new AlipayClient(gateway, scope.ServiceProvider.GetRequiredService<AlipayMerchant>(), TimeProvider.System);
-        var service = new OrdersAdmin(scope.ServiceProvider.GetRequiredService<LuffyDbContext>(), alipay, NullLogger<OrdersAdmin>.Instance);
+        var service = new OrdersAdmin(scope.ServiceProvider.GetRequiredService<LuffyDbContext>(), alipay, scope.ServiceProvider.GetRequiredService<Luffy.Web.Refunds.RefundService>(), NullLogger<OrdersAdmin>.Instance);
 
         var view = await service.GatewayAsync(number);
 

@@ -17,45 +17,19 @@ public sealed class RefundsTestsOnPostgres(KestrelPostgresApp app) : RefundsTest
 /// </summary>
 public abstract class RefundsTests(LuffyApp app)
 {
-    private HttpClient Raw() => new(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = app.Anonymous().BaseAddress };
-
     private SandboxTrades Sandbox => app.Services.GetRequiredService<SandboxTrades>();
 
-    /// <summary>
-    /// A student (with <paramref name="credit"/> 贝里) orders the courses (validity <paramref name="expire"/>, 0 =
-    /// permanent) with the coupon and credits given, and pays at the sandbox; returns the paid order.
-    /// </summary>
-    private async Task<(UserClient User, string Number)> PaidOrderAsync(Course[] courses, int expire = 0, long credit = 0, string? coupon = null, UserClient? user = null)
-    {
-        user ??= await app.StudentAsync(credit);
-        await user.CartAsync(expire, courses);
-        var couponId = coupon is null ? 0 : await app.CouponAsync(user.Id, coupon);
-        var created = await user.OrderAsync(couponId, credit);
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var number = (await created.JsonAsync()).GetProperty("order").GetString()!;
-        await PayAsync(user, number);
-        return (user, number);
-    }
+    private Task<(UserClient User, string Number)> PaidOrderAsync(Course[] courses, int expire = 0, long credit = 0, string? coupon = null, UserClient? user = null) =>
+        app.PaidOrderAsync(courses, expire, credit, coupon, user);
 
-    private async Task PayAsync(UserClient user, string number)
-    {
-        var url = await user.Http.GetFromJsonAsync<JsonElement>($"/payments/alipay/url/?order_number={number}");
-        Assert.Equal(HttpStatusCode.OK, (await Raw().GetAsync(url.GetProperty("url").GetString())).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await Raw().PostAsync($"/alipay-sandbox/sandbox/trades/{number}/pay?notify=true", null)).StatusCode);
-        for (var i = 0; i < 200 && await StatusAsync(number) != OrderStatus.Paid; i++)
-            await Task.Delay(50);
-        Assert.Equal(OrderStatus.Paid, await StatusAsync(number));
-    }
-
-    private Task<OrderStatus> StatusAsync(string number) =>
-        app.WithDbAsync(db => db.Orders.Where(o => o.OrderNumber == number).Select(o => o.OrderStatus).SingleAsync());
+    private Task<OrderStatus> StatusAsync(string number) => app.StatusAsync(number);
 
     private Task<long> CreditAsync(UserClient user) => app.WithDbAsync(db => db.Users.Where(u => u.Id == user.Id).Select(u => u.Credit).SingleAsync());
 
     private Task<Dictionary<int, DateTime?>> PurchasesAsync(UserClient user) =>
         app.WithDbAsync(db => db.UserCourses.Where(u => u.UserId == user.Id).ToDictionaryAsync(u => u.CourseId, u => u.OutTime));
 
-    private async Task<JsonElement> TradeAsync(string number) => await Raw().GetFromJsonAsync<JsonElement>($"/alipay-sandbox/sandbox/trades/{number}");
+    private Task<JsonElement> TradeAsync(string number) => app.SandboxTradeAsync(number);
 
     private async Task<JsonElement> OrderAsync(UserClient user, string number) => await user.Http.GetFromJsonAsync<JsonElement>($"/orders/{number}/");
 

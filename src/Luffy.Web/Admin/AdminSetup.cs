@@ -5,6 +5,7 @@ using Luffy.Web.Admin.Catalog;
 using Luffy.Web.Admin.Learners;
 using Luffy.Web.Admin.Orders;
 using Luffy.Web.Refunds;
+using Luffy.Web.Admin.Refunds;
 using Microsoft.AspNetCore.Authorization;
 
 namespace Luffy.Web.Admin;
@@ -49,6 +50,7 @@ public static class AdminSetup
         // The back-office pages' form posts that are not Blazor forms (file uploads), beside the API they mirror.
         app.MapCatalogAdminActions();
         app.MapOrdersExportPage();
+        app.MapRefundActions();
         return api;
     }
 }
