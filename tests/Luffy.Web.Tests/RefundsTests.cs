@@ -135,6 +135,14 @@ public abstract class RefundsTests(LuffyApp app)
         Assert.Equal(20, await CreditAsync(user));
         Assert.Equal(lines[a.Id].ToString("0.00", System.Globalization.CultureInfo.InvariantCulture), (await TradeAsync(number)).GetProperty("refunded").GetString());
         Assert.Equal("TRADE_SUCCESS", (await TradeAsync(number)).GetProperty("status").GetString());
+        // The export and the admin detail say so too.
+        var csv = await admin.GetStringAsync($"/admin/api/orders/export.csv?number={number}");
+        Assert.Contains($"{number},{user.Username},部分退款,150.00,142.00,{lines[a.Id]:0.00},", csv);
+        var detail = await admin.GetFromJsonAsync<JsonElement>($"/admin/api/orders/{number}");
+        Assert.Equal("部分退款", detail.GetProperty("status_text").GetString());
+        Assert.Equal(lines[a.Id], detail.Decimal("refunded_amount"));
+        Assert.Equal("已退款", detail.GetProperty("lines").EnumerateArray().Single(l => l.GetProperty("course_id").GetInt32() == a.Id).GetProperty("refund_status_text").GetString());
+        Assert.Equal("客服退款", detail.GetProperty("refunds")[0].GetProperty("reason").GetString());
         // The coupon stays used while a line is kept.
         Assert.True(await app.WithDbAsync(db => db.UserCoupons.Where(c => c.UserId == user.Id).Select(c => c.IsUse).SingleAsync()));
 

@@ -31,7 +31,7 @@ public sealed record GatewayView(bool Answered, string? Message, string? Code, s
 public sealed partial class OrdersAdmin(LuffyDbContext db, AlipayClient alipay, Web.Refunds.RefundService refunds, ILogger<OrdersAdmin> logger)
 {
     public const int PageSize = 20;
-    public static readonly string[] CsvHeader = ["订单号", "用户", "状态", "商品总额", "实付", "优惠券", "贝里", "下单时间", "支付时间", "课程"];
+    public static readonly string[] CsvHeader = ["订单号", "用户", "状态", "商品总额", "实付", "已退款", "优惠券", "贝里", "下单时间", "支付时间", "课程"];
     private const int FlushEvery = 1000;
 
     /// <summary>Why the filter is refused, or null.</summary>
@@ -144,7 +144,7 @@ public sealed partial class OrdersAdmin(LuffyDbContext db, AlipayClient alipay, 
                    join d in db.OrderDetails on o.Id equals d.OrderId into ds
                    from d in ds.DefaultIfEmpty()
                    orderby o.Id descending, d.Id
-                   select new { o.Id, o.OrderNumber, u.Username, o.OrderStatus, o.TotalPrice, o.RealPrice, Coupon = c.Name, o.Credit, o.CreatedAt, o.PayTime, Course = d.CourseName };
+                   select new { o.Id, o.OrderNumber, u.Username, o.OrderStatus, o.TotalPrice, o.RealPrice, o.RefundedAmount, Coupon = c.Name, o.Credit, o.CreatedAt, o.PayTime, Course = d.CourseName };
         long? current = null;
         string[]? pending = null;
         var courses = new List<string>();
@@ -157,7 +157,7 @@ public sealed partial class OrdersAdmin(LuffyDbContext db, AlipayClient alipay, 
                     await csv.FlushAsync(cancellationToken);
                 current = r.Id;
                 courses.Clear();
-                pending = [r.OrderNumber, r.Username, OrderTexts.Status(r.OrderStatus), Yuan(r.TotalPrice), Yuan(r.RealPrice), r.Coupon ?? "", r.Credit.ToString(CultureInfo.InvariantCulture),
+                pending = [r.OrderNumber, r.Username, OrderTexts.Status(r.OrderStatus), Yuan(r.TotalPrice), Yuan(r.RealPrice), Yuan(r.RefundedAmount), r.Coupon ?? "", r.Credit.ToString(CultureInfo.InvariantCulture),
                     Components.Format.Time(r.CreatedAt), Components.Format.Time(r.PayTime), ""];
             }
             if (r.Course is not null)
