@@ -375,6 +375,30 @@ public abstract class RefundsTests(LuffyApp app)
     }
 
     [Fact]
+    public async Task The_storefront_form_asks_for_a_refund_and_refuses_what_it_cannot_take()
+    {
+        var course = await app.CourseAsync(35m);
+        var (user, number) = await PaidOrderAsync([course]);
+        var browser = new Browser(new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new() }) { BaseAddress = app.Anonymous().BaseAddress });
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.PostFormAsync("/user/login", "/user/login", new() { ["username"] = user.Username, ["password"] = "secret123" })).StatusCode);
+        Assert.Contains($"/web/orders/{number}/refund-request", await browser.Http.GetStringAsync("/my/orders"));
+
+        async Task<string> PostAsync(Dictionary<string, string> fields) =>
+            Uri.UnescapeDataString((await browser.PostFormAsync("/my/orders", $"/web/orders/{number}/refund-request", fields)).Headers.Location!.OriginalString);
+        Assert.Equal("/my/orders?error=请选择要退款的课程", await PostAsync(new() { ["reason"] = "不想学" }));
+        Assert.Equal("/my/orders?error=请填写退款原因", await PostAsync(new() { ["courses"] = course.Id.ToString(), ["reason"] = " " }));
+        Assert.Equal(0, await app.WithDbAsync(db => db.Refunds.CountAsync(r => r.UserId == user.Id)));
+
+        Assert.Equal("/my/orders?refund=requested", await PostAsync(new() { ["courses"] = course.Id.ToString(), ["reason"] = "不想学" }));
+        var html = await browser.Http.GetStringAsync("/my/orders?refund=requested");
+        Assert.Contains("退款申请已提交", html);
+        Assert.Contains("待审核", html);
+        Assert.DoesNotContain($"/web/orders/{number}/refund-request", html);
+        Assert.StartsWith("/my/orders?error=", await PostAsync(new() { ["courses"] = course.Id.ToString(), ["reason"] = "再来" }));
+        Assert.Equal(1, await app.WithDbAsync(db => db.Refunds.CountAsync(r => r.UserId == user.Id)));
+    }
+
+    [Fact]
     public async Task The_refund_api_is_for_operators_only()
     {
         var student = await app.StudentAsync();
