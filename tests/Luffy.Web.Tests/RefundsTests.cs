@@ -188,6 +188,29 @@ public abstract class RefundsTests(LuffyApp app)
     }
 
     [Fact]
+    public async Task A_refund_racing_a_payment_of_the_same_course_loses_neither()
+    {
+        var admin = app.Bearer(await app.AdminAsync());
+        for (var round = 0; round < 4; round++)
+        {
+            var course = await app.CourseAsync(100m);
+            var (user, first) = await PaidOrderAsync([course], expire: 30);
+            await user.CartAsync(30, course);
+            var second = (await (await user.OrderAsync()).JsonAsync()).GetProperty("order").GetString()!;
+            var t0 = Now;
+
+            // The first order refunded while the second is paid: either way round, the first's 30 days go and the second's stay.
+            await Task.WhenAll(
+                admin.PostAsJsonAsync($"/admin/api/orders/{first}/refunds", new { reason = "并发" }),
+                app.PayAsync(user, second));
+
+            Assert.Equal(OrderStatus.Refunded, await StatusAsync(first));
+            Assert.Equal(OrderStatus.Paid, await StatusAsync(second));
+            Assert.Equal(t0.AddDays(30), (await PurchasesAsync(user))[course.Id]!.Value, TimeSpan.FromSeconds(5));
+        }
+    }
+
+    [Fact]
     public async Task A_request_is_refused_with_a_clear_reason_and_changes_nothing()
     {
         var course = await app.CourseAsync(80m);
