@@ -4,6 +4,7 @@ using Luffy.Web.Admin.Coupons;
 using Luffy.Web.Admin.Catalog;
 using Luffy.Web.Admin.Learners;
 using Luffy.Web.Admin.Orders;
+using Luffy.Web.Admin.Reconciliation;
 using Microsoft.AspNetCore.Authorization;
 
 namespace Luffy.Web.Admin;
@@ -30,6 +31,7 @@ public static class AdminSetup
         builder.Services.AddCatalogAdmin();
         builder.Services.AddScoped<LearnersAdmin>();
         builder.Services.AddScoped<OrdersAdmin>();
+        builder.Services.AddScoped<ReconciliationAdmin>();
         return builder;
     }
 
@@ -44,6 +46,7 @@ public static class AdminSetup
         api.MapCatalogAdminApi();
         api.MapLearnersAdminApi();
         api.MapOrdersAdminApi();
+        api.MapReconciliationAdminApi();
         // The back-office pages' form posts that are not Blazor forms (file uploads), beside the API they mirror.
         app.MapCatalogAdminActions();
         app.MapOrdersExportPage();
