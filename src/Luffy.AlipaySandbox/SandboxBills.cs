@@ -72,7 +72,8 @@ public sealed class SandboxBills(SandboxOptions options, SandboxTrades trades, T
 
     private static void Write(ZipArchive zip, string entryName, Action<StreamWriter> content)
     {
-        using var writer = new StreamWriter(zip.CreateEntry(entryName).Open(), AlipayBill.Gbk);
+        // CRLF throughout, as the CSV records end.
+        using var writer = new StreamWriter(zip.CreateEntry(entryName).Open(), AlipayBill.Gbk) { NewLine = "\r\n" };
         content(writer);
     }
 
