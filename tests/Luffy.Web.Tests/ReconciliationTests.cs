@@ -162,6 +162,29 @@ public abstract class ReconciliationTests(LuffyApp app)
     }
 
     [Fact]
+    public async Task Payments_either_side_of_midnight_belong_to_their_china_day()
+    {
+        // 23:59:50 in China (15:59:50 UTC) of a day of this test's own.
+        var now = app.Clock.GetUtcNow().UtcDateTime;
+        var lateEvening = now.Date.AddDays(2).AddHours(16).AddSeconds(-10);
+        app.Clock.Advance(lateEvening - now);
+        var day = ChinaToday;
+        var (_, before) = await PaidOrderAsync(10m);
+        app.Clock.Advance(TimeSpan.FromSeconds(20));
+        var (_, after) = await PaidOrderAsync(20m);
+        Assert.Equal(day.AddDays(1), ChinaToday);
+
+        app.Clock.Advance(TimeSpan.FromHours(12));
+        var first = await app.Services.GetRequiredService<ReconciliationJob>().RunOnceAsync();
+        app.Clock.Advance(TimeSpan.FromDays(1));
+        var second = await app.Services.GetRequiredService<ReconciliationJob>().RunOnceAsync();
+
+        Assert.Equal((day, 1, 0), (first!.BillDate, first.GatewayRows, first.Mismatches));
+        Assert.Equal((day.AddDays(1), 1, 0), (second!.BillDate, second.GatewayRows, second.Mismatches));
+        Assert.NotEqual(before, after);
+    }
+
+    [Fact]
     public async Task A_payment_the_sandbox_has_and_the_database_does_not_is_flagged_gateway_only()
     {
         var day = FreshDay();

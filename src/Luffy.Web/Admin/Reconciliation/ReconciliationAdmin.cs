@@ -40,7 +40,7 @@ public sealed class ReconciliationAdmin(LuffyDbContext db, BillReconciliation re
     public async Task<(ReconciliationDay? Day, Refusal? Refusal)> RunAsync(ClaimsPrincipal actor, DateOnly day, CancellationToken cancellationToken = default)
     {
         var (_, refusal) = await reconciliation.ReconcileAsync(day, again: true,
-            run => audit.Add(actor, "reconcile", "reconciliation", run.BillDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), null,
+            run => audit.Add(actor, "reconciliation.run", "reconciliation", run.BillDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), null,
                 new { bill_date = run.BillDate, state = run.State.ToString(), run.GatewayRows, run.Mismatches, run.Error }),
             cancellationToken);
         return refusal is null ? (await DayAsync(day), null) : (null, refusal);
