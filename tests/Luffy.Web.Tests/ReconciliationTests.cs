@@ -334,3 +334,43 @@ public abstract class ReconciliationTests(LuffyApp app)
         return request;
     }
 }
+
+/// <summary>The job's hour: nothing before <c>Reconciliation:RunAfter</c> (China time), yesterday after it.</summary>
+public sealed class ReconciliationScheduleTests(ReconciliationScheduleTests.LateApp app) : IClassFixture<ReconciliationScheduleTests.LateApp>
+{
+    public sealed class LateApp : LuffyApp
+    {
+        protected override bool RealHttp => true;
+
+        protected override IEnumerable<KeyValuePair<string, string?>> Settings() => base.Settings().Concat([new("Reconciliation:RunAfter", "13:00")]);
+    }
+
+    private sealed class App(string setting, string value) : SqliteGarnetApp
+    {
+        protected override IEnumerable<KeyValuePair<string, string?>> Settings() => base.Settings().Concat([new(setting, value)]);
+    }
+
+    [Fact]
+    public async Task Yesterday_is_reconciled_once_the_china_clock_passes_run_after()
+    {
+        var job = app.Services.GetRequiredService<ReconciliationJob>();
+        // The epoch is noon in China.
+        Assert.Null(await job.RunOnceAsync());
+        Assert.Equal(0, await app.WithDbAsync(db => db.ReconciliationRuns.CountAsync()));
+
+        app.Clock.Advance(TimeSpan.FromHours(1));
+        var run = await job.RunOnceAsync();
+
+        Assert.Equal((new DateOnly(2026, 11, 30), ReconciliationState.Done), (run!.BillDate, run.State));
+    }
+
+    [Theory]
+    [InlineData("Reconciliation:CheckInterval", "00:00:00")]
+    [InlineData("Reconciliation:Lease", "-00:01:00")]
+    public async Task A_schedule_that_could_not_run_stops_the_start_with_a_sentence(string setting, string value)
+    {
+        await using var bad = new App(setting, value);
+        var error = Assert.Throws<OptionsValidationException>(() => bad.CreateClient());
+        Assert.Contains(setting, error.Message);
+    }
+}
