@@ -325,6 +325,17 @@ public abstract class ReconciliationTests(LuffyApp app)
         var refused = await browser.PostFormAsync("/admin/reconciliation", "/admin/reconciliation", new() { ["_handler"] = "reconcile", ["Run.Date"] = today });
         Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
         Assert.Contains("只能对今天之前的日期对账", await refused.Content.ReadAsStringAsync());
+
+        // A quiet day long ago: its bill is empty.
+        var quiet = ChinaToday.AddDays(-20).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var done = await browser.PostFormAsync("/admin/reconciliation", "/admin/reconciliation", new() { ["_handler"] = "reconcile", ["Run.Date"] = quiet });
+        Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
+        var location = new Uri(browser.Http.BaseAddress!, done.Headers.Location!).PathAndQuery;
+        Assert.StartsWith($"/admin/reconciliation?date={quiet}&done=", location);
+        var shown = await (await browser.Http.SendAsync(HtmlRequest(location))).Content.ReadAsStringAsync();
+        Assert.Contains("已对账：0 处差异", shown);
+        Assert.Contains("没有差异", shown);
+        Assert.Contains($"data-date=\"{quiet}\"", shown);
     }
 
     private static HttpRequestMessage HtmlRequest(string url)
