@@ -236,6 +236,60 @@ public abstract class ReconciliationTests(LuffyApp app)
     }
 
     [Fact]
+    public async Task A_refund_recorded_here_and_not_made_at_the_gateway_is_flagged()
+    {
+        var day = FreshDay();
+        var (user, number) = await PaidOrderAsync(100m);
+        await app.WithDbAsync(async db =>
+        {
+            var orderId = await db.Orders.Where(o => o.OrderNumber == number).Select(o => o.Id).SingleAsync();
+            db.Refunds.Add(new Refund
+            {
+                OrderId = orderId, UserId = user.Id, RequestNo = "RQLOCAL" + number, Amount = Money.FromYuan(25m), Status = RefundStatus.Succeeded,
+                Reason = "只记在本地", CreatedAt = app.Clock.GetUtcNow().UtcDateTime, RefundedAt = app.Clock.GetUtcNow().UtcDateTime,
+            });
+            await db.SaveChangesAsync();
+        });
+
+        await ReconcileYesterdayAsync();
+
+        var mismatch = Assert.Single(await MismatchesAsync(day));
+        Assert.Equal((MismatchKind.RefundMissingAtGateway, number, "RQLOCAL" + number, Money.FromYuan(25m)), (mismatch.Kind, mismatch.OutTradeNo, mismatch.RequestNo, mismatch.OurAmount!.Value));
+    }
+
+    [Fact]
+    public async Task A_refund_the_gateway_made_before_midnight_and_we_recorded_after_it_is_in_the_day_before()
+    {
+        // 23:59:00 in China of a day of this test's own: a payment we never applied, refunded at 23:59:30 at the
+        // gateway, recorded here at 00:00:30 (the answer came late).
+        var now = app.Clock.GetUtcNow().UtcDateTime;
+        app.Clock.Advance(now.Date.AddDays(2).AddHours(16).AddMinutes(-1) - now);
+        var day = ChinaToday;
+        var stranger = await StrangerPaymentAsync(9m);
+        var tradeNo = (await Raw().GetFromJsonAsync<JsonElement>($"/alipay-sandbox/sandbox/trades/{stranger}")).GetProperty("trade_no").GetString()!;
+        app.Clock.Advance(TimeSpan.FromSeconds(30));
+        Assert.True((await Alipay().RefundAsync(stranger, Money.FromYuan(9m), "RF" + tradeNo, "订单不存在，退还款项", tradeNo)).IsSuccess);
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        await app.WithDbAsync(async db =>
+        {
+            db.PaymentExceptions.Add(new PaymentException
+            {
+                OutTradeNo = stranger, TradeNo = tradeNo, Amount = Money.FromYuan(9m), Problem = PaymentProblem.UnknownOrder, RefundRequestNo = "RF" + tradeNo,
+                CreatedAt = app.Clock.GetUtcNow().UtcDateTime, RefundedAt = app.Clock.GetUtcNow().UtcDateTime, RefundAttempts = 1,
+            });
+            await db.SaveChangesAsync();
+        });
+
+        app.Clock.Advance(TimeSpan.FromHours(12));
+        var first = await app.Services.GetRequiredService<ReconciliationJob>().RunOnceAsync();
+        app.Clock.Advance(TimeSpan.FromDays(1));
+        var second = await app.Services.GetRequiredService<ReconciliationJob>().RunOnceAsync();
+
+        Assert.Equal((day, 2, 0), (first!.BillDate, first.GatewayRows, first.Mismatches));
+        Assert.Equal((day.AddDays(1), 0, 0), (second!.BillDate, second.GatewayRows, second.Mismatches));
+    }
+
+    [Fact]
     public async Task Two_instances_at_once_make_one_run_and_one_set_of_mismatches_and_a_rerun_replaces_it()
     {
         var day = FreshDay();
