@@ -9,7 +9,7 @@ namespace Luffy.AlipaySandbox;
 
 /// <summary>
 /// The sandbox gateway: <c>gateway.do</c> speaking the real protocol (page.pay with a cashier page, query, close,
-/// refund), plus <c>sandbox/…</c> endpoints that pay a trade without a browser and show a trade's state.
+/// refund, refund query, the bill's download URL and the bill behind it), plus <c>sandbox/…</c> endpoints that pay a trade without a browser and show a trade's state.
 /// </summary>
 public static class SandboxEndpoints
 {
