@@ -9,7 +9,7 @@ namespace Luffy.AlipaySandbox;
 
 /// <summary>
 /// The sandbox gateway: <c>gateway.do</c> speaking the real protocol (page.pay with a cashier page, query, close,
-/// refund), plus <c>sandbox/…</c> endpoints that pay a trade without a browser and show a trade's state.
+/// refund, refund query, the bill's download URL and the bill behind it), plus <c>sandbox/…</c> endpoints that pay a trade without a browser and show a trade's state.
 /// </summary>
 public static class SandboxEndpoints
 {
@@ -40,6 +40,7 @@ public static class SandboxEndpoints
         services.AddSingleton(options);
         services.AddSingleton<SandboxKeys>();
         services.AddSingleton<SandboxTrades>();
+        services.AddSingleton<SandboxBills>();
         services.AddSingleton<NotifySender>();
         services.AddHttpClient(NotifySender.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(15));
         return services;
@@ -107,12 +108,17 @@ public static class SandboxEndpoints
             trades.InjectRefundFault(parsed, times ?? 1);
             return Results.Ok(new { fault = parsed.ToString(), times = times ?? 1 });
         });
+        // The bill's short-lived link (alipay.data.dataservice.bill.downloadurl.query): the zip, or 404 once it expired.
+        sandbox.MapGet(SandboxBills.DownloadPath, (string? token, SandboxBills bills) =>
+            bills.Download(token) is var (zip, name)
+                ? Results.File(zip, "application/zip", name)
+                : Results.Text("账单链接不存在或已失效", "text/plain; charset=utf-8", Encoding.UTF8, StatusCodes.Status404NotFound));
         sandbox.MapGet("/sandbox/trades/{outTradeNo}/notification", (string outTradeNo, SandboxTrades trades) =>
             trades.Find(outTradeNo) is { TradeNo: not null } t ? Results.Ok(trades.Notification(t)) : Results.NotFound(new { message = "交易未支付" }));
         return app;
     }
 
-    private static async Task<IResult> Gateway(HttpContext http, SandboxOptions options, SandboxKeys keys, SandboxTrades trades, NotifySender notify, TimeProvider clock)
+    private static async Task<IResult> Gateway(HttpContext http, SandboxOptions options, SandboxKeys keys, SandboxTrades trades, SandboxBills bills, NotifySender notify, TimeProvider clock)
     {
         var parameters = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var (key, value) in http.Request.Query)
@@ -145,6 +151,9 @@ public static class SandboxEndpoints
             return Fail("isv.invalid-parameter", "biz_content 不是有效的 JSON");
         }
         string? Biz(string name) => biz.TryGetValue(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        var mountedAt = http.Request.PathBase + (http.Request.Path.Value ?? "").Replace("/gateway.do", "", StringComparison.Ordinal);
+        if (method == AlipayClient.BillDownloadUrlQuery)
+            return Signed(method, keys, bills.Query(Biz("bill_type"), Biz("bill_date"), $"{http.Request.Scheme}://{http.Request.Host}{mountedAt}"));
         var outTradeNo = Biz("out_trade_no");
         if (string.IsNullOrEmpty(outTradeNo))
             return Fail("isv.missing-out-trade-no", "缺少商户订单号");
@@ -167,7 +176,7 @@ public static class SandboxEndpoints
                 var (trade, subCode, subMsg) = trades.Open(outTradeNo, amount, Biz("subject")!, parameters.GetValueOrDefault("notify_url"), parameters.GetValueOrDefault("return_url"), expire);
                 if (trade is null)
                     return Page("支付宝沙箱：无法支付", $"<p>{Html(subCode!)}</p><p>{Html(subMsg!)}</p>", HttpStatusCode.Conflict);
-                return Cashier(trade, http.Request.PathBase + (http.Request.Path.Value ?? "").Replace("/gateway.do", "", StringComparison.Ordinal));
+                return Cashier(trade, mountedAt);
             }
             case "alipay.trade.query":
             {

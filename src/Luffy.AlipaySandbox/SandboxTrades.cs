@@ -183,6 +183,24 @@ public sealed class SandboxTrades(SandboxOptions options, SandboxKeys keys, Time
             return (trade, trade.Refunds.Find(r => r.RequestNo == requestNo));
     }
 
+    /// <summary>
+    /// What a bill covering [<paramref name="fromUtc"/>, <paramref name="toUtc"/>) lists: every trade paid in it (an
+    /// order's second payments among them) and every refund made in it, oldest first.
+    /// </summary>
+    public (List<Trade> Paid, List<(Trade Trade, SandboxRefund Refund)> Refunds) Between(DateTime fromUtc, DateTime toUtc)
+    {
+        var paid = new List<Trade>();
+        var refunds = new List<(Trade, SandboxRefund)>();
+        foreach (var trade in _paid.Values)
+            lock (trade)
+            {
+                if (trade.GmtPayment is { } at && at >= fromUtc && at < toUtc)
+                    paid.Add(trade);
+                refunds.AddRange(trade.Refunds.Where(r => r.At >= fromUtc && r.At < toUtc).Select(r => (trade, r)));
+            }
+        return (paid.OrderBy(t => t.GmtPayment).ToList(), refunds.OrderBy(r => r.Item2.At).ToList());
+    }
+
     private readonly Queue<RefundFault> _refundFaults = new();
 
     /// <summary>The next <paramref name="times"/> refund calls meet <paramref name="fault"/> (after those already queued).</summary>

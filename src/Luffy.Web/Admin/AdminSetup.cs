@@ -6,6 +6,7 @@ using Luffy.Web.Admin.Learners;
 using Luffy.Web.Admin.Orders;
 using Luffy.Web.Refunds;
 using Luffy.Web.Admin.Refunds;
+using Luffy.Web.Admin.Reconciliation;
 using Microsoft.AspNetCore.Authorization;
 
 namespace Luffy.Web.Admin;
@@ -32,6 +33,7 @@ public static class AdminSetup
         builder.Services.AddCatalogAdmin();
         builder.Services.AddScoped<LearnersAdmin>();
         builder.Services.AddScoped<OrdersAdmin>();
+        builder.Services.AddScoped<ReconciliationAdmin>();
         return builder;
     }
 
@@ -47,6 +49,7 @@ public static class AdminSetup
         api.MapLearnersAdminApi();
         api.MapOrdersAdminApi();
         api.MapRefundsAdminApi();
+        api.MapReconciliationAdminApi();
         // The back-office pages' form posts that are not Blazor forms (file uploads), beside the API they mirror.
         app.MapCatalogAdminActions();
         app.MapOrdersExportPage();
