@@ -9,7 +9,7 @@ namespace Luffy.AlipaySandbox;
 
 /// <summary>
 /// The sandbox gateway: <c>gateway.do</c> speaking the real protocol (page.pay with a cashier page, query, close,
-/// refund), plus <c>sandbox/…</c> endpoints that pay a trade without a browser and show a trade's state.
+/// refund, refund query, the bill's download URL and the bill behind it), plus <c>sandbox/…</c> endpoints that pay a trade without a browser and show a trade's state.
 /// </summary>
 public static class SandboxEndpoints
 {
@@ -40,6 +40,7 @@ public static class SandboxEndpoints
         services.AddSingleton(options);
         services.AddSingleton<SandboxKeys>();
         services.AddSingleton<SandboxTrades>();
+        services.AddSingleton<SandboxBills>();
         services.AddSingleton<NotifySender>();
         services.AddHttpClient(NotifySender.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(15));
         return services;
@@ -95,15 +96,29 @@ public static class SandboxEndpoints
                 {
                     out_trade_no = t.OutTradeNo, status = t.Status.ToString(), total_amount = AlipayFormats.Amount(t.TotalAmount),
                     trade_no = t.TradeNo, refunded = AlipayFormats.Amount(t.Refunded), notify_attempts = t.NotifyAttempts,
+                    refunds = t.Refunds.Select(r => new { out_request_no = r.RequestNo, amount = AlipayFormats.Amount(r.Amount), reason = r.Reason }).ToList(),
                     notify_acknowledged = t.NotifyAcknowledged,
                 })
                 : Results.NotFound(new { message = "交易不存在" }));
+        // Scripted faults for tests run against a separate sandbox: the next refund calls fail as asked.
+        sandbox.MapPost("/sandbox/faults/refund", (string? fault, int? times, SandboxTrades trades) =>
+        {
+            if (!Enum.TryParse<RefundFault>(fault, ignoreCase: true, out var parsed) || parsed == RefundFault.None || times is < 1 or > 100)
+                return Results.BadRequest(new { message = "fault 应为 unavailable、systemerror 或 answerlost，times 为 1 到 100" });
+            trades.InjectRefundFault(parsed, times ?? 1);
+            return Results.Ok(new { fault = parsed.ToString(), times = times ?? 1 });
+        });
+        // The bill's short-lived link (alipay.data.dataservice.bill.downloadurl.query): the zip, or 404 once it expired.
+        sandbox.MapGet(SandboxBills.DownloadPath, (string? token, SandboxBills bills) =>
+            bills.Download(token) is var (zip, name)
+                ? Results.File(zip, "application/zip", name)
+                : Results.Text("账单链接不存在或已失效", "text/plain; charset=utf-8", Encoding.UTF8, StatusCodes.Status404NotFound));
         sandbox.MapGet("/sandbox/trades/{outTradeNo}/notification", (string outTradeNo, SandboxTrades trades) =>
             trades.Find(outTradeNo) is { TradeNo: not null } t ? Results.Ok(trades.Notification(t)) : Results.NotFound(new { message = "交易未支付" }));
         return app;
     }
 
-    private static async Task<IResult> Gateway(HttpContext http, SandboxOptions options, SandboxKeys keys, SandboxTrades trades, NotifySender notify, TimeProvider clock)
+    private static async Task<IResult> Gateway(HttpContext http, SandboxOptions options, SandboxKeys keys, SandboxTrades trades, SandboxBills bills, NotifySender notify, TimeProvider clock)
     {
         var parameters = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var (key, value) in http.Request.Query)
@@ -136,6 +151,9 @@ public static class SandboxEndpoints
             return Fail("isv.invalid-parameter", "biz_content 不是有效的 JSON");
         }
         string? Biz(string name) => biz.TryGetValue(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        var mountedAt = http.Request.PathBase + (http.Request.Path.Value ?? "").Replace("/gateway.do", "", StringComparison.Ordinal);
+        if (method == AlipayClient.BillDownloadUrlQuery)
+            return Signed(method, keys, bills.Query(Biz("bill_type"), Biz("bill_date"), $"{http.Request.Scheme}://{http.Request.Host}{mountedAt}"));
         var outTradeNo = Biz("out_trade_no");
         if (string.IsNullOrEmpty(outTradeNo))
             return Fail("isv.missing-out-trade-no", "缺少商户订单号");
@@ -158,7 +176,7 @@ public static class SandboxEndpoints
                 var (trade, subCode, subMsg) = trades.Open(outTradeNo, amount, Biz("subject")!, parameters.GetValueOrDefault("notify_url"), parameters.GetValueOrDefault("return_url"), expire);
                 if (trade is null)
                     return Page("支付宝沙箱：无法支付", $"<p>{Html(subCode!)}</p><p>{Html(subMsg!)}</p>", HttpStatusCode.Conflict);
-                return Cashier(trade, http.Request.PathBase + (http.Request.Path.Value ?? "").Replace("/gateway.do", "", StringComparison.Ordinal));
+                return Cashier(trade, mountedAt);
             }
             case "alipay.trade.query":
             {
@@ -184,7 +202,12 @@ public static class SandboxEndpoints
                 if (!AlipayFormats.TryParseAmount(Biz("refund_amount"), out var amount))
                     return Fail("isv.invalid-refund-amount", "退款金额格式错误");
                 var requestNo = Biz("out_request_no") ?? outTradeNo;
-                var (trade, fresh, subCode, subMsg) = trades.Refund(outTradeNo, amount, requestNo, Biz("trade_no"));
+                var fault = trades.NextRefundFault();
+                if (fault == RefundFault.Unavailable)
+                    return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+                if (fault == RefundFault.SystemError)
+                    return Signed(method, keys, new() { ["code"] = "20000", ["msg"] = "Service Currently Unavailable", ["sub_code"] = "ACQ.SYSTEM_ERROR", ["sub_msg"] = "系统错误" });
+                var (trade, fresh, subCode, subMsg) = trades.Refund(outTradeNo, amount, requestNo, Biz("trade_no"), Biz("refund_reason"));
                 if (trade is null)
                     return Signed(method, keys, new() { ["code"] = "40004", ["msg"] = "Business Failed", ["sub_code"] = subCode, ["sub_msg"] = subMsg });
                 Money refunded;
@@ -192,11 +215,32 @@ public static class SandboxEndpoints
                     refunded = trade.Refunded;
                 if (fresh)
                     notify.StartRefund(trade, new RefundNotice(requestNo, clock.GetUtcNow().UtcDateTime, refunded));
+                if (fault == RefundFault.AnswerLost)
+                    return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
                 return Signed(method, keys, new()
                 {
                     ["code"] = "10000", ["msg"] = "Success", ["out_trade_no"] = outTradeNo, ["trade_no"] = trade.TradeNo,
                     ["fund_change"] = fresh ? "Y" : "N", ["refund_fee"] = AlipayFormats.Amount(refunded),
                 });
+            }
+            case "alipay.trade.fastpay.refund.query":
+            {
+                if (Biz("out_request_no") is not { Length: > 0 } requestNo)
+                    return Fail("isv.missing-out-request-no", "缺少退款请求号");
+                var (trade, refund) = trades.FindRefund(outTradeNo, requestNo, Biz("trade_no"));
+                if (trade is null)
+                    return Signed(method, keys, NotFound());
+                // As Alipay: a refund that was not made is an answer without refund data (code 10000 all the same).
+                lock (trade)
+                    return Signed(method, keys, refund is null
+                        ? new() { ["code"] = "10000", ["msg"] = "Success", ["out_trade_no"] = trade.OutTradeNo, ["trade_no"] = trade.TradeNo, ["out_request_no"] = requestNo }
+                        : new()
+                        {
+                            ["code"] = "10000", ["msg"] = "Success", ["out_trade_no"] = trade.OutTradeNo, ["trade_no"] = trade.TradeNo,
+                            ["out_request_no"] = requestNo, ["total_amount"] = AlipayFormats.Amount(trade.TotalAmount),
+                            ["refund_amount"] = AlipayFormats.Amount(refund.Amount), ["refund_reason"] = refund.Reason,
+                            ["refund_status"] = "REFUND_SUCCESS", ["gmt_refund_pay"] = AlipayFormats.Time(refund.At),
+                        });
             }
             default:
                 return Fail("isv.invalid-method", "不存在的方法名");

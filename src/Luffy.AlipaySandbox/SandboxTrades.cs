@@ -27,9 +27,26 @@ public sealed class Trade
     public string? TradeNo { get; set; }
     public DateTime? GmtPayment { get; set; }
     public Money Refunded { get; set; }
-    public HashSet<string> RefundRequests { get; } = [];
+    /// <summary>The refunds made, in order; one per out_request_no.</summary>
+    public List<SandboxRefund> Refunds { get; } = [];
     public int NotifyAttempts { get; set; }
     public bool NotifyAcknowledged { get; set; }
+}
+
+/// <summary>One refund of a trade as the gateway keeps it.</summary>
+public sealed record SandboxRefund(string RequestNo, Money Amount, string? Reason, DateTime At);
+
+/// <summary>
+/// What the gateway does to the next refund calls, for tests of the merchant's failure handling: <see cref="Unavailable"/>
+/// answers HTTP 503 and refunds nothing; <see cref="SystemError"/> answers <c>ACQ.SYSTEM_ERROR</c> and refunds nothing;
+/// <see cref="AnswerLost"/> refunds, then answers HTTP 503 (the merchant cannot know it went through).
+/// </summary>
+public enum RefundFault
+{
+    None,
+    Unavailable,
+    SystemError,
+    AnswerLost,
 }
 
 /// <summary>What a refund notification tells: the refund's request number, when, and how much of the trade is refunded so far.</summary>
@@ -134,25 +151,71 @@ public sealed class SandboxTrades(SandboxOptions options, SandboxKeys keys, Time
     }
 
     /// <summary>Refunds part or all of a trade: the order's, or the one <paramref name="tradeNo"/> names. The same request number is the same refund.</summary>
-    public (Trade? Trade, bool Fresh, string? SubCode, string? SubMsg) Refund(string outTradeNo, Money amount, string requestNo, string? tradeNo = null)
+    public (Trade? Trade, bool Fresh, string? SubCode, string? SubMsg) Refund(string outTradeNo, Money amount, string requestNo, string? tradeNo = null, string? reason = null)
     {
         var trade = tradeNo is { Length: > 0 } ? _paid.GetValueOrDefault(tradeNo) : Find(outTradeNo);
         if (trade is null || trade.OutTradeNo != outTradeNo)
             return (null, false, "ACQ.TRADE_NOT_EXIST", "交易不存在");
         lock (trade)
         {
-            if (trade.RefundRequests.Contains(requestNo))
-                return (trade, false, null, null);
+            if (trade.Refunds.Find(r => r.RequestNo == requestNo) is { } known)
+                // The same out_request_no again: the same refund (fund_change N), or an error when it says another amount.
+                return known.Amount == amount ? (trade, false, null, null) : (null, false, "ACQ.REFUND_AMT_NOT_EQUAL_TOTAL", "退款金额与原请求不一致");
             if (trade.TradeNo is null || trade.Status == TradeStatus.WAIT_BUYER_PAY)
                 return (null, false, "ACQ.TRADE_STATUS_ERROR", "交易状态不合法");
             if (amount <= Money.Zero || trade.Refunded + amount > trade.TotalAmount)
                 return (null, false, "ACQ.REFUND_AMT_NOT_EQUAL_TOTAL", "退款金额超限");
             trade.Refunded += amount;
-            trade.RefundRequests.Add(requestNo);
+            trade.Refunds.Add(new SandboxRefund(requestNo, amount, reason, clock.GetUtcNow().UtcDateTime));
             if (trade.Refunded == trade.TotalAmount)
                 trade.Status = TradeStatus.TRADE_CLOSED;
             return (trade, true, null, null);
         }
+    }
+
+    /// <summary>The refund <paramref name="requestNo"/> of the trade (the order's, or the one <paramref name="tradeNo"/> names), if made.</summary>
+    public (Trade? Trade, SandboxRefund? Refund) FindRefund(string outTradeNo, string requestNo, string? tradeNo = null)
+    {
+        var trade = tradeNo is { Length: > 0 } ? _paid.GetValueOrDefault(tradeNo) : Find(outTradeNo);
+        if (trade is null || trade.OutTradeNo != outTradeNo)
+            return (null, null);
+        lock (trade)
+            return (trade, trade.Refunds.Find(r => r.RequestNo == requestNo));
+    }
+
+    /// <summary>
+    /// What a bill covering [<paramref name="fromUtc"/>, <paramref name="toUtc"/>) lists: every trade paid in it (an
+    /// order's second payments among them) and every refund made in it, oldest first.
+    /// </summary>
+    public (List<Trade> Paid, List<(Trade Trade, SandboxRefund Refund)> Refunds) Between(DateTime fromUtc, DateTime toUtc)
+    {
+        var paid = new List<Trade>();
+        var refunds = new List<(Trade, SandboxRefund)>();
+        foreach (var trade in _paid.Values)
+            lock (trade)
+            {
+                if (trade.GmtPayment is { } at && at >= fromUtc && at < toUtc)
+                    paid.Add(trade);
+                refunds.AddRange(trade.Refunds.Where(r => r.At >= fromUtc && r.At < toUtc).Select(r => (trade, r)));
+            }
+        return (paid.OrderBy(t => t.GmtPayment).ToList(), refunds.OrderBy(r => r.Item2.At).ToList());
+    }
+
+    private readonly Queue<RefundFault> _refundFaults = new();
+
+    /// <summary>The next <paramref name="times"/> refund calls meet <paramref name="fault"/> (after those already queued).</summary>
+    public void InjectRefundFault(RefundFault fault, int times = 1)
+    {
+        lock (_refundFaults)
+            for (var i = 0; i < times; i++)
+                _refundFaults.Enqueue(fault);
+    }
+
+    /// <summary>The fault the next refund call meets (and forgets it), or <see cref="RefundFault.None"/>.</summary>
+    public RefundFault NextRefundFault()
+    {
+        lock (_refundFaults)
+            return _refundFaults.TryDequeue(out var fault) ? fault : RefundFault.None;
     }
 
     /// <summary>The parameters of the browser return after payment, signed.</summary>

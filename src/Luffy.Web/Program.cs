@@ -8,6 +8,7 @@ using Luffy.Web.Health;
 using Luffy.Web.Learning;
 using Luffy.Web.Orders;
 using Luffy.Web.Payments;
+using Luffy.Web.Refunds;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -20,6 +21,7 @@ builder.AddCatalog();
 builder.AddCart();
 builder.AddOrders();
 builder.AddPayments();
+builder.AddRefunds();
 builder.AddLearning();
 // The back office (/admin pages, /admin/api): operators, their audit log, and each feature's admin side.
 builder.AddAdmin();
@@ -36,6 +38,7 @@ app.MapCartApi();
 app.MapCouponsApi();
 app.MapOrdersApi();
 app.MapPaymentsApi();
+app.MapRefundsApi();
 app.MapLearningApi();
 app.MapAdminApi();
 app.MapHealth();

@@ -20,6 +20,11 @@ public class OrderLifecycleTests
     [InlineData(OrderTransition.Refund, OrderStatus.Unpaid, false)]
     [InlineData(OrderTransition.Refund, OrderStatus.Paid, false)]
     [InlineData(OrderTransition.Refund, OrderStatus.Refunded, false)]
+    [InlineData(OrderTransition.RefundLines, OrderStatus.Paid, true)]
+    [InlineData(OrderTransition.RefundLines, OrderStatus.PartlyRefunded, true)]
+    [InlineData(OrderTransition.RefundLines, OrderStatus.Refunded, false)]
+    [InlineData(OrderTransition.RefundLines, OrderStatus.Unpaid, false)]
+    [InlineData(OrderTransition.RefundLines, OrderStatus.Cancelled, false)]
     public void A_transition_starts_only_from_its_states(OrderTransition transition, OrderStatus from, bool allowed)
     {
         Assert.Equal(allowed, OrderLifecycle.CanStart(transition, from));

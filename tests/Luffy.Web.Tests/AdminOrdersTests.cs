@@ -147,7 +147,7 @@ public abstract class AdminOrdersTests(LuffyApp app)
         await using var scope = app.Services.CreateAsyncScope();
         var gateway = new HttpClient(new StubGateway(unreachable));
         var alipay = new AlipayClient(gateway, scope.ServiceProvider.GetRequiredService<AlipayMerchant>(), TimeProvider.System);
-        var service = new OrdersAdmin(scope.ServiceProvider.GetRequiredService<LuffyDbContext>(), alipay, NullLogger<OrdersAdmin>.Instance);
+        var service = new OrdersAdmin(scope.ServiceProvider.GetRequiredService<LuffyDbContext>(), alipay, scope.ServiceProvider.GetRequiredService<Luffy.Web.Refunds.RefundService>(), NullLogger<OrdersAdmin>.Instance);
 
         var view = await service.GatewayAsync(number);
 
@@ -179,7 +179,7 @@ public abstract class AdminOrdersTests(LuffyApp app)
         var bytes = await response.Content.ReadAsByteArrayAsync();
         Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes[..3]);
         var lines = Encoding.UTF8.GetString(bytes[3..]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("订单号,用户,状态,商品总额,实付,优惠券,贝里,下单时间,支付时间,课程", lines[0]);
+        Assert.Equal("订单号,用户,状态,商品总额,实付,已退款,优惠券,贝里,下单时间,支付时间,课程", lines[0]);
         Assert.Equal(3, lines.Length);
         Assert.StartsWith($"{second},{user.Username},未支付,100.00,", lines[1]);
         Assert.EndsWith("," + other.Name, lines[1]);

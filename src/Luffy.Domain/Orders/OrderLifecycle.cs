@@ -11,6 +11,11 @@ public enum OrderTransition
     TimeOut,
     /// <summary>Money that came for a closed order went back (已取消 / 超时取消 → 已退款).</summary>
     Refund,
+    /// <summary>
+    /// Some lines of a paid order refunded (已支付 / 部分退款 → 部分退款, or 已退款 when no line is left: see
+    /// <see cref="OrderLifecycle.AfterLineRefund"/>).
+    /// </summary>
+    RefundLines,
 }
 
 /// <summary>
@@ -25,6 +30,7 @@ public static class OrderLifecycle
         OrderTransition.Cancel => OrderStatus.Cancelled,
         OrderTransition.TimeOut => OrderStatus.TimedOut,
         OrderTransition.Refund => OrderStatus.Refunded,
+        OrderTransition.RefundLines => OrderStatus.PartlyRefunded,
         _ => throw new ArgumentOutOfRangeException(nameof(transition)),
     };
 
@@ -32,8 +38,12 @@ public static class OrderLifecycle
     {
         OrderTransition.Pay or OrderTransition.Cancel or OrderTransition.TimeOut => from == OrderStatus.Unpaid,
         OrderTransition.Refund => from is OrderStatus.Cancelled or OrderStatus.TimedOut,
+        OrderTransition.RefundLines => from is OrderStatus.Paid or OrderStatus.PartlyRefunded,
         _ => false,
     };
+
+    /// <summary>Where a line refund leads: 已退款 when no line of the order is left, otherwise 部分退款.</summary>
+    public static OrderStatus AfterLineRefund(bool noLineLeft) => noLineLeft ? OrderStatus.Refunded : OrderStatus.PartlyRefunded;
 
     /// <summary>The states <paramref name="transition"/> may start from.</summary>
     public static IReadOnlyList<OrderStatus> From(OrderTransition transition) =>

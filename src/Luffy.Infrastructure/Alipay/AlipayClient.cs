@@ -75,6 +75,56 @@ public sealed class AlipayClient(HttpClient http, AlipayMerchant merchant, TimeP
         return ExecuteAsync("alipay.trade.refund", biz, cancellationToken);
     }
 
+    /// <summary>
+    /// Asks about the refund <paramref name="requestNo"/> of a trade (<c>alipay.trade.fastpay.refund.query</c>): Alipay
+    /// answers with its refund data when it was made (<see cref="IsRefunded"/>), without it when it was not.
+    /// </summary>
+    public Task<AlipayResponse> RefundQueryAsync(string outTradeNo, string requestNo, string? tradeNo = null, CancellationToken cancellationToken = default)
+    {
+        var biz = new Dictionary<string, string> { ["out_trade_no"] = outTradeNo, ["out_request_no"] = requestNo };
+        if (!string.IsNullOrEmpty(tradeNo))
+            biz["trade_no"] = tradeNo;
+        return ExecuteAsync("alipay.trade.fastpay.refund.query", biz, cancellationToken);
+    }
+
+    /// <summary>
+    /// Whether a refund query's answer says the refund was made: as Alipay documents it, refund data in the answer with
+    /// refund_status REFUND_SUCCESS or none; no refund data means it was not made (a retry with the same out_request_no
+    /// is safe).
+    /// </summary>
+    public static bool IsRefunded(AlipayResponse query) =>
+        query.IsSuccess && !string.IsNullOrEmpty(query.Get("refund_amount")) && query.Get("refund_status") is null or "" or "REFUND_SUCCESS";
+
+    public const string BillDownloadUrlQuery = "alipay.data.dataservice.bill.downloadurl.query";
+
+    /// <summary>
+    /// Asks where the bill of <paramref name="date"/> (a China day) is: Alipay answers <c>bill_download_url</c>, a link
+    /// that works for about 30 seconds, or <c>isp.bill_not_exist</c> while the bill is not made yet.
+    /// </summary>
+    public Task<AlipayResponse> BillDownloadUrlAsync(string billType, DateOnly date, CancellationToken cancellationToken = default) =>
+        ExecuteAsync(BillDownloadUrlQuery, new Dictionary<string, string>
+        {
+            ["bill_type"] = billType,
+            ["bill_date"] = date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        }, cancellationToken);
+
+    /// <summary>Downloads the bill a <see cref="BillDownloadUrlAsync"/> answer points at and reads its detail rows.</summary>
+    public async Task<IReadOnlyList<AlipayBillRow>> DownloadBillAsync(string url, CancellationToken cancellationToken = default)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            throw new AlipayException("the bill's download URL is not an http(s) URL");
+        byte[] zip;
+        try
+        {
+            zip = await http.GetByteArrayAsync(uri, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw new AlipayException($"the bill could not be downloaded ({e.GetType().Name})", e);
+        }
+        return AlipayBill.Read(zip);
+    }
+
     /// <summary>True when a notification or return really comes from Alipay for this merchant.</summary>
     public bool IsAuthentic(IReadOnlyDictionary<string, string?> parameters) =>
         AlipaySignature.VerifyNotification(parameters, merchant.AlipayPublicKey) && parameters.GetValueOrDefault("app_id") == merchant.AppId;

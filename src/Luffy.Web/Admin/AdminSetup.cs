@@ -4,6 +4,9 @@ using Luffy.Web.Admin.Coupons;
 using Luffy.Web.Admin.Catalog;
 using Luffy.Web.Admin.Learners;
 using Luffy.Web.Admin.Orders;
+using Luffy.Web.Refunds;
+using Luffy.Web.Admin.Refunds;
+using Luffy.Web.Admin.Reconciliation;
 using Luffy.Web.Admin.Reports;
 using Microsoft.AspNetCore.Authorization;
 
@@ -31,6 +34,7 @@ public static class AdminSetup
         builder.Services.AddCatalogAdmin();
         builder.Services.AddScoped<LearnersAdmin>();
         builder.Services.AddScoped<OrdersAdmin>();
+        builder.Services.AddScoped<ReconciliationAdmin>();
         builder.Services.AddScoped<ReportsAdmin>();
         return builder;
     }
@@ -46,10 +50,13 @@ public static class AdminSetup
         api.MapCatalogAdminApi();
         api.MapLearnersAdminApi();
         api.MapOrdersAdminApi();
+        api.MapRefundsAdminApi();
+        api.MapReconciliationAdminApi();
         api.MapReportsAdminApi();
         // The back-office pages' form posts that are not Blazor forms (file uploads), beside the API they mirror.
         app.MapCatalogAdminActions();
         app.MapOrdersExportPage();
+        app.MapRefundActions();
         return api;
     }
 }

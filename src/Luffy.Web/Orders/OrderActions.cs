@@ -25,6 +25,15 @@ public static class OrderActions
             await cancellation.CancelForBuyerAsync(http.User.UserId(), orderNumber) is { } refusal
                 ? Results.Redirect($"/my/orders?error={Uri.EscapeDataString(refusal.Message)}")
                 : Results.Redirect("/my/orders"));
+        web.MapPost("/{orderNumber}/refund-request", async (HttpContext http, string orderNumber, Refunds.RefundService refunds,
+            [FromForm] string? reason, [FromForm] int[]? courses) =>
+        {
+            // No course ticked is not "all of them": the form starts with all ticked.
+            if (courses is null or { Length: 0 })
+                return Results.Redirect($"/my/orders?error={Uri.EscapeDataString("请选择要退款的课程")}");
+            var (_, refusal) = await refunds.RequestAsync(http.User.UserId(), orderNumber, reason, courses);
+            return refusal is null ? Results.Redirect("/my/orders?refund=requested") : Results.Redirect($"/my/orders?error={Uri.EscapeDataString(refusal.Message)}");
+        });
         return app;
     }
 

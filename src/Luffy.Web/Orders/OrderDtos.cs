@@ -9,11 +9,21 @@ public sealed record CreateOrderRequest(
 /// <summary><c>order</c> repeats the order number: the tutorial's client reads it under that name.</summary>
 public sealed record OrderCreated(string Message, string Order, string OrderNumber, decimal TotalPrice, decimal RealPrice, long Credit, int Coupon, int OrderStatus);
 
-public sealed record OrderCourseDto(int Course, string CourseImg, string CourseName, string DiscountName, int Expire, string ExpireText, decimal Price, decimal RealPrice);
+/// <summary>A line; <c>refund_status</c> is the state of the refund that holds it (null: none, see <c>RefundTexts</c>).</summary>
+public sealed record OrderCourseDto(int Course, string CourseImg, string CourseName, string DiscountName, int Expire, string ExpireText, decimal Price, decimal RealPrice,
+    int? RefundStatus = null, string? RefundStatusText = null);
 
+/// <summary>A refund or refund request of the order, as the student sees it.</summary>
+public sealed record OrderRefundDto(int Status, string StatusText, decimal Amount, long Credit, string Reason, string? OperatorNote, DateTime CreatedAt, DateTime? RefundedAt, IReadOnlyList<int> Courses);
+
+/// <summary>
+/// <c>refunded_amount</c>/<c>refunded_credit</c>: what refunds gave back; <c>refund_deadline</c>: until when the student may
+/// ask for a refund (null: not, or no longer).
+/// </summary>
 public sealed record OrderDto(
     string OrderNumber, string OrderTitle, int OrderStatus, string OrderStatusText, int PayType, decimal TotalPrice, decimal RealPrice,
-    long Credit, int Coupon, DateTime CreateTime, DateTime? PayTime, DateTime? CancelDeadline, IReadOnlyList<OrderCourseDto> OrderCourses);
+    long Credit, int Coupon, DateTime CreateTime, DateTime? PayTime, DateTime? CancelDeadline, IReadOnlyList<OrderCourseDto> OrderCourses,
+    decimal RefundedAmount = 0, long RefundedCredit = 0, DateTime? RefundDeadline = null, IReadOnlyList<OrderRefundDto>? Refunds = null);
 
 public sealed record UserOrdersDto(string Username, IReadOnlyList<OrderDto> UserOrders);
 

@@ -31,6 +31,17 @@ public static class OrderTransitions
             .ExecuteUpdateAsync(o => o.SetProperty(x => x.OrderStatus, OrderStatus.Refunded).SetProperty(x => x.TradeNo, tradeNo)) == 1;
 
     /// <summary>
+    /// A refund of some lines of a paid order went through: the order's refunded money goes from
+    /// <paramref name="refundedBefore"/> to <paramref name="refundedAfter"/> (guarded: a concurrent refund of the same
+    /// order makes this false), its credits given back grow by <paramref name="credit"/>, and it becomes 部分退款, or
+    /// 已退款 when <paramref name="noLineLeft"/>.
+    /// </summary>
+    public static async Task<bool> RefundLinesAsync(LuffyDbContext db, long orderId, bool noLineLeft, Money refundedBefore, Money refundedAfter, long credit) =>
+        await db.Orders.Where(o => o.Id == orderId && o.RefundedAmount == refundedBefore).Where(StartsFrom(OrderTransition.RefundLines))
+            .ExecuteUpdateAsync(o => o.SetProperty(x => x.OrderStatus, OrderLifecycle.AfterLineRefund(noLineLeft))
+                .SetProperty(x => x.RefundedAmount, refundedAfter).SetProperty(x => x.RefundedCredit, x => x.RefundedCredit + credit)) == 1;
+
+    /// <summary>
     /// Freezes the price of an unpaid order that has no pay URL yet, only if it is still <paramref name="price"/> with
     /// <paramref name="coupon"/>: the pay URL is issued at that price or not at all.
     /// </summary>

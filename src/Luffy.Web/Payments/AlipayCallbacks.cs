@@ -7,7 +7,7 @@ public sealed record PaymentResult(string? PayTime, decimal RealPrice, IReadOnly
 
 /// <summary>What Alipay sends back: the asynchronous notification and the buyer's browser return, each verified first.</summary>
 public sealed partial class AlipayCallbacks(
-    LuffyDbContext db, AlipayClient alipay, PaymentFulfilment fulfilment, GatewayReconciliation gateway, TimeProvider clock,
+    LuffyDbContext db, AlipayClient alipay, PaymentFulfilment fulfilment, GatewayReconciliation gateway, Refunds.RefundService refunds, TimeProvider clock,
     PaymentMetrics metrics, ILogger<AlipayCallbacks> logger)
 {
     /// <summary>
@@ -35,7 +35,11 @@ public sealed partial class AlipayCallbacks(
         // Alipay notifies refunds too: partial ones as TRADE_SUCCESS, full ones as TRADE_CLOSED, each with refund
         // fields. Never a payment.
         if (IsRefundNotification(form))
-            (outcome, answer) = ($"refund notification: {form.GetValueOrDefault("refund_fee")} refunded ({status})", "success");
+        {
+            // One of our refunds still waiting for the gateway's word is confirmed (asked, then applied) now.
+            var confirmed = form.GetValueOrDefault("out_biz_no") is { Length: > 0 and <= 64 } requestNo && await refunds.ConfirmAsync(requestNo);
+            (outcome, answer) = ($"refund notification: {form.GetValueOrDefault("refund_fee")} refunded ({status}){(confirmed ? ", refund applied" : "")}", "success");
+        }
         else if (status == "WAIT_BUYER_PAY")
             (outcome, answer) = ("ignored: WAIT_BUYER_PAY", "success");
         else if (!GatewayReconciliation.PaidStatuses.Contains(status))

@@ -35,6 +35,13 @@ public sealed partial class PaymentFulfilment(LuffyDbContext db, UnappliedPaymen
         {
             if (await OrderTransitions.PayAsync(db, orderNumber, amount, payTime, tradeNo))
             {
+                // PostgreSQL: the user's purchases of these courses are locked before they are read, as a refund or an
+                // operator's grant locks them, so that neither overwrites the other's end. SQLite's one writer already
+                // runs this transaction alone.
+                if (db.Database.IsNpgsql())
+                    await db.UserCourses
+                        .Where(u => db.Orders.Any(o => o.OrderNumber == orderNumber && o.UserId == u.UserId && o.Details.Any(d => d.CourseId == u.CourseId)))
+                        .ExecuteUpdateAsync(u => u.SetProperty(x => x.PayTime, x => x.PayTime));
                 // The order's lines, each with the purchase of its course the user already has, in one query
                 // (tracked: the purchases are extended).
                 var lines = await (
@@ -61,7 +68,7 @@ public sealed partial class PaymentFulfilment(LuffyDbContext db, UnappliedPaymen
         PaymentProblem problem;
         if (order is null)
             problem = PaymentProblem.UnknownOrder;
-        else if (order.OrderStatus is OrderStatus.Paid or OrderStatus.Refunded)
+        else if (order.OrderStatus is OrderStatus.Paid or OrderStatus.Refunded or OrderStatus.PartlyRefunded)
         {
             // The trade that paid (or was refunded for) this order, again: a duplicate. Another trade: paid twice.
             if (order.TradeNo == tradeNo && !string.IsNullOrEmpty(tradeNo))

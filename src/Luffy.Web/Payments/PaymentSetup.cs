@@ -56,6 +56,13 @@ public static partial class PaymentSetup
         services.AddScoped<GatewayReconciliation>();
         services.AddScoped<UnappliedPayments>();
         services.AddSingleton<PaymentMetrics>();
+        services.AddOptions<ReconciliationOptions>().BindConfiguration(ReconciliationOptions.Section)
+            .Validate(o => o.CheckInterval > TimeSpan.Zero && o.Lease > TimeSpan.Zero,
+                "Reconciliation:CheckInterval and Reconciliation:Lease must be positive durations (e.g. 00:10:00); Reconciliation:RunAfter is a China time (e.g. 09:30).")
+            .ValidateOnStart();
+        services.AddScoped<BillReconciliation>();
+        services.AddSingleton<ReconciliationJob>();
+        services.AddHostedService(sp => sp.GetRequiredService<ReconciliationJob>());
         return builder;
     }
 

@@ -11,7 +11,8 @@ public sealed record OrderFilter(string? Number, string? User, int? Status, Date
 
 public sealed record OrderRow(string OrderNumber, string Username, int Status, string StatusText, decimal TotalPrice, decimal RealPrice, long Credit, string OrderTitle, DateTime CreatedAt, DateTime? PayTime);
 
-public sealed record OrderLineDto(int CourseId, string CourseName, string ExpireText, decimal Price, decimal RealPrice, string DiscountName);
+/// <summary>A line; <c>RefundId</c>/<c>RefundStatusText</c>: the refund that holds it (asked, under way, failed or done).</summary>
+public sealed record OrderLineDto(int CourseId, string CourseName, string ExpireText, decimal Price, decimal RealPrice, string DiscountName, long? RefundId = null, string? RefundStatusText = null);
 
 public sealed record NotificationDto(DateTime ReceivedAt, string? TradeNo, string? TradeStatus, bool Verified, string Outcome);
 
@@ -20,23 +21,24 @@ public sealed record PaymentExceptionDto(string TradeNo, decimal Amount, string 
 public sealed record OrderDetailDto(
     string OrderNumber, int UserId, string Username, int Status, string StatusText, decimal TotalPrice, decimal RealPrice,
     int CouponId, string? CouponName, long Credit, DateTime CreatedAt, DateTime? PayTime, string? TradeNo,
-    IReadOnlyList<OrderLineDto> Lines, IReadOnlyList<NotificationDto> Notifications, IReadOnlyList<PaymentExceptionDto> Exceptions);
+    IReadOnlyList<OrderLineDto> Lines, IReadOnlyList<NotificationDto> Notifications, IReadOnlyList<PaymentExceptionDto> Exceptions,
+    decimal RefundedAmount, long RefundedCredit, IReadOnlyList<Web.Refunds.RefundDto> Refunds);
 
 /// <summary>The gateway's answer to <c>alipay.trade.query</c>, or why it could not be had (<c>Message</c>).</summary>
 public sealed record GatewayView(bool Answered, string? Message, string? Code, string? SubCode, string? SubMsg, string? TradeStatus, string? TradeNo, string? TotalAmount, string? SendPayDate);
 
 /// <summary>The back office's orders: search, detail, the gateway's view of a trade and the CSV export, all read-only.</summary>
-public sealed partial class OrdersAdmin(LuffyDbContext db, AlipayClient alipay, ILogger<OrdersAdmin> logger)
+public sealed partial class OrdersAdmin(LuffyDbContext db, AlipayClient alipay, Web.Refunds.RefundService refunds, ILogger<OrdersAdmin> logger)
 {
     public const int PageSize = 20;
-    public static readonly string[] CsvHeader = ["订单号", "用户", "状态", "商品总额", "实付", "优惠券", "贝里", "下单时间", "支付时间", "课程"];
+    public static readonly string[] CsvHeader = ["订单号", "用户", "状态", "商品总额", "实付", "已退款", "优惠券", "贝里", "下单时间", "支付时间", "课程"];
     private const int FlushEvery = 1000;
 
     /// <summary>Why the filter is refused, or null.</summary>
     public static string? Check(OrderFilter filter)
     {
         if (filter.Status is { } s && !Enum.IsDefined((OrderStatus)s))
-            return "订单状态应为 0（未支付）、1（已支付）、2（已取消）、3（超时取消）或 4（已退款）";
+            return "订单状态应为 0（未支付）、1（已支付）、2（已取消）、3（超时取消）、4（已退款）或 5（部分退款）";
         if (filter.From is { } from && filter.To is { } to && to < from)
             return "结束时间不能早于开始时间";
         if (filter.Course is <= 0)
@@ -98,10 +100,13 @@ public sealed partial class OrdersAdmin(LuffyDbContext db, AlipayClient alipay, 
             .Select(n => new NotificationDto(n.ReceivedAt, n.TradeNo, n.TradeStatus, n.Verified, n.Outcome)).ToListAsync();
         var exceptions = (await db.PaymentExceptions.AsNoTracking().Where(e => e.OutTradeNo == number).OrderBy(e => e.Id).ToListAsync())
             .Select(e => new PaymentExceptionDto(e.TradeNo, e.Amount.Yuan, e.Problem.ToString(), e.CreatedAt, e.RefundedAt, e.RefundAttempts, e.LastError)).ToList();
+        var orderRefunds = await refunds.ReadAsync(db.Refunds.Where(r => r.OrderId == order.Id).OrderBy(r => r.Id));
+        var holding = orderRefunds.ToDictionary(r => r.Id, r => r.StatusText);
         return new OrderDetailDto(order.OrderNumber, order.UserId, username, (int)order.OrderStatus, OrderTexts.Status(order.OrderStatus),
             order.TotalPrice.Yuan, order.RealPrice.Yuan, order.Coupon, couponName, order.Credit, order.CreatedAt, order.PayTime, order.TradeNo,
-            order.Details.Select(d => new OrderLineDto(d.CourseId, d.CourseName, d.ExpireText, d.Price.Yuan, d.RealPrice.Yuan, d.DiscountName)).ToList(),
-            notifications, exceptions);
+            order.Details.Select(d => new OrderLineDto(d.CourseId, d.CourseName, d.ExpireText, d.Price.Yuan, d.RealPrice.Yuan, d.DiscountName,
+                d.RefundId, d.RefundId is { } held ? holding.GetValueOrDefault(held) : null)).ToList(),
+            notifications, exceptions, order.RefundedAmount.Yuan, order.RefundedCredit, orderRefunds);
     }
 
     /// <summary>Asks the gateway about the order's trade; a gateway that cannot be asked is a message, not an error.</summary>
@@ -139,7 +144,7 @@ public sealed partial class OrdersAdmin(LuffyDbContext db, AlipayClient alipay, 
                    join d in db.OrderDetails on o.Id equals d.OrderId into ds
                    from d in ds.DefaultIfEmpty()
                    orderby o.Id descending, d.Id
-                   select new { o.Id, o.OrderNumber, u.Username, o.OrderStatus, o.TotalPrice, o.RealPrice, Coupon = c.Name, o.Credit, o.CreatedAt, o.PayTime, Course = d.CourseName };
+                   select new { o.Id, o.OrderNumber, u.Username, o.OrderStatus, o.TotalPrice, o.RealPrice, o.RefundedAmount, Coupon = c.Name, o.Credit, o.CreatedAt, o.PayTime, Course = d.CourseName };
         long? current = null;
         string[]? pending = null;
         var courses = new List<string>();
@@ -152,7 +157,7 @@ public sealed partial class OrdersAdmin(LuffyDbContext db, AlipayClient alipay, 
                     await csv.FlushAsync(cancellationToken);
                 current = r.Id;
                 courses.Clear();
-                pending = [r.OrderNumber, r.Username, OrderTexts.Status(r.OrderStatus), Yuan(r.TotalPrice), Yuan(r.RealPrice), r.Coupon ?? "", r.Credit.ToString(CultureInfo.InvariantCulture),
+                pending = [r.OrderNumber, r.Username, OrderTexts.Status(r.OrderStatus), Yuan(r.TotalPrice), Yuan(r.RealPrice), Yuan(r.RefundedAmount), r.Coupon ?? "", r.Credit.ToString(CultureInfo.InvariantCulture),
                     Components.Format.Time(r.CreatedAt), Components.Format.Time(r.PayTime), ""];
             }
             if (r.Course is not null)
