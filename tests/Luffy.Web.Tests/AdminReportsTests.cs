@@ -217,3 +217,39 @@ public abstract class AdminReportsTests(LuffyApp app)
         Assert.Equal(HttpStatusCode.Forbidden, (await browser.Http.SendAsync(page)).StatusCode);
     }
 }
+
+public sealed class AdminReportsPaymentTestsOnSqlite(KestrelSqliteApp app) : AdminReportsPaymentTests(app), IClassFixture<KestrelSqliteApp>;
+
+public sealed class AdminReportsPaymentTestsOnPostgres(KestrelPostgresApp app) : AdminReportsPaymentTests(app), IClassFixture<KestrelPostgresApp>;
+
+/// <summary>The report over what the shop itself writes: a payment at the sandbox and an operator's refund of one of its lines.</summary>
+public abstract class AdminReportsPaymentTests(LuffyApp app)
+{
+    [Fact]
+    public async Task A_real_payment_and_a_refund_of_one_line_are_in_today_s_report()
+    {
+        var admin = app.Bearer(await app.AdminAsync());
+        var (a, b) = (await app.CourseAsync(100m), await app.CourseAsync(50m));
+        // 150 − 5 (coupon) − 30 贝里 (¥3) = 142, spread over the lines by price.
+        var (_, number) = await app.PaidOrderAsync([a, b], credit: 30, coupon: "-5");
+        var lines = await app.WithDbAsync(db => db.OrderDetails.Where(d => db.Orders.Any(o => o.Id == d.OrderId && o.OrderNumber == number))
+            .ToDictionaryAsync(d => d.CourseId, d => d.RealPrice.Yuan));
+        var refund = await admin.PostAsJsonAsync($"/admin/api/orders/{number}/refunds", new { reason = "客服退款", courses = new[] { a.Id } });
+        Assert.Equal(HttpStatusCode.OK, refund.StatusCode);
+        var credit = (await refund.JsonAsync()).GetProperty("credit").GetInt64();
+
+        var report = await (await admin.GetAsync("/admin/api/reports?days=1")).JsonAsync();
+        var totals = report.GetProperty("totals");
+        Assert.Equal((1, 142m, 1, lines[a.Id], 142m - lines[a.Id]),
+            (totals.GetProperty("paid_orders").GetInt32(), totals.Decimal("revenue"), totals.GetProperty("refunds").GetInt32(), totals.Decimal("refunded"), totals.Decimal("net")));
+        var conversion = report.GetProperty("conversion");
+        Assert.Equal((1, 1, 1m), (conversion.GetProperty("created").GetInt32(), conversion.GetProperty("paid").GetInt32(), conversion.Decimal("rate")));
+        var coupons = report.GetProperty("coupons");
+        Assert.Equal((1, 5m), (coupons.GetProperty("orders").GetInt32(), coupons.Decimal("discount")));
+        var credits = report.GetProperty("credits");
+        Assert.Equal((1, 30L, 3m, credit), (credits.GetProperty("orders").GetInt32(), credits.GetProperty("spent").GetInt64(), credits.Decimal("spent_value"), credits.GetProperty("refunded").GetInt64()));
+        var top = report.GetProperty("top_courses").EnumerateArray()
+            .Select(c => (c.GetProperty("course_id").GetInt32(), c.GetProperty("lines").GetInt32(), c.GetProperty("refunded_lines").GetInt32(), c.Decimal("revenue"))).ToList();
+        Assert.Equal([(b.Id, 1, 0, lines[b.Id]), (a.Id, 1, 1, 0m)], top);
+    }
+}
