@@ -206,7 +206,7 @@ public static class SandboxEndpoints
                 if (fault == RefundFault.Unavailable)
                     return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
                 if (fault == RefundFault.SystemError)
-                    return Signed(method, keys, new() { ["code"] = "20000", ["msg"] = "Service Currently Unavailable", ["sub_code"] = "ACQ.SYSTEM_ERROR", ["sub_msg"] = "系统错误" });
+                    return Signed(method, keys, new() { ["code"] = "40004", ["msg"] = "Business Failed", ["sub_code"] = "ACQ.SYSTEM_ERROR", ["sub_msg"] = "系统错误" });
                 var (trade, fresh, subCode, subMsg) = trades.Refund(outTradeNo, amount, requestNo, Biz("trade_no"), Biz("refund_reason"));
                 if (trade is null)
                     return Signed(method, keys, new() { ["code"] = "40004", ["msg"] = "Business Failed", ["sub_code"] = subCode, ["sub_msg"] = subMsg });

@@ -7,16 +7,19 @@ public class RefundRulesTests
     private static readonly DateTime T0 = new(2026, 12, 1, 4, 0, 0, DateTimeKind.Utc);
 
     [Fact]
-    public void Credit_shares_follow_the_policy_prices_and_add_up()
+    public void Credit_shares_follow_what_each_line_cost_in_money_and_add_up()
     {
-        Assert.Equal([67, 33], RefundRules.CreditShares(100, [Money.FromYuan(200m), Money.FromYuan(100m)]));
-        Assert.Equal([1, 1, 1], RefundRules.CreditShares(3, [Money.FromYuan(1m), Money.FromYuan(1m), Money.FromYuan(1m)]));
+        Money Y(decimal yuan) => Money.FromYuan(yuan);
+        Assert.Equal([67, 33], RefundRules.CreditShares(100, [Y(200m), Y(100m)], [Y(200m), Y(100m)]));
+        // A coupon scoped to the first line took it to 0: the credits were all spent on the second line.
+        Assert.Equal([0, 50], RefundRules.CreditShares(50, [Y(0m), Y(95m)], [Y(100m), Y(100m)]));
+        // Nothing paid in money: by the prices after the policy.
+        Assert.Equal([30, 10], RefundRules.CreditShares(40, [Y(0m), Y(0m)], [Y(3m), Y(1m)]));
         // The remainder goes to the largest fraction, ties to the earlier line.
-        Assert.Equal([2, 1], RefundRules.CreditShares(3, [Money.FromYuan(1m), Money.FromYuan(1m)]));
-        Assert.Equal([0, 0], RefundRules.CreditShares(0, [Money.FromYuan(1m), Money.FromYuan(1m)]));
-        Assert.Equal([5, 0], RefundRules.CreditShares(5, [Money.Zero, Money.Zero]));
-        var shares = RefundRules.CreditShares(997, [Money.FromYuan(33.33m), Money.FromYuan(66.67m), Money.FromYuan(0.01m)]);
-        Assert.Equal(997, shares.Sum());
+        Assert.Equal([2, 1], RefundRules.CreditShares(3, [Y(1m), Y(1m)], [Y(1m), Y(1m)]));
+        Assert.Equal([0, 0], RefundRules.CreditShares(0, [Y(1m), Y(1m)], [Y(1m), Y(1m)]));
+        Assert.Equal([5, 0], RefundRules.CreditShares(5, [Money.Zero, Money.Zero], [Money.Zero, Money.Zero]));
+        Assert.Equal(997, RefundRules.CreditShares(997, [Y(33.33m), Y(66.67m), Y(0.01m)], [Y(40m), Y(70m), Y(1m)]).Sum());
     }
 
     [Fact]

@@ -422,6 +422,48 @@ public abstract class RefundsTests(LuffyApp app)
     }
 
     [Fact]
+    public async Task Two_refunds_of_an_order_paid_with_credits_only_at_once_leave_it_refunded()
+    {
+        var admin = app.Bearer(await app.AdminAsync());
+        var (a, b) = (await app.CourseAsync(3m), await app.CourseAsync(2m));
+        // ¥5 paid with 50 贝里: a 0-yuan order, paid at once, no trade at the gateway.
+        var user = await app.StudentAsync(50);
+        await user.CartAsync(0, a, b);
+        var created = await (await user.OrderAsync(credit: 50)).JsonAsync();
+        var number = created.GetProperty("order").GetString()!;
+        Assert.Equal(1, created.GetProperty("order_status").GetInt32());
+
+        var both = await Task.WhenAll(
+            admin.PostAsJsonAsync($"/admin/api/orders/{number}/refunds", new { reason = "A", courses = new[] { a.Id } }),
+            admin.PostAsJsonAsync($"/admin/api/orders/{number}/refunds", new { reason = "B", courses = new[] { b.Id } }));
+        Assert.All(both, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(OrderStatus.Refunded, await StatusAsync(number));
+        Assert.Equal(50, await CreditAsync(user));
+        Assert.Empty(await PurchasesAsync(user));
+        Assert.Equal(1, await app.WithDbAsync(db => db.Refunds.CountAsync(r => r.UserId == user.Id && r.WholeOrder)));
+    }
+
+    [Fact]
+    public async Task The_operators_forms_go_back_only_to_a_back_office_page_and_paging_is_checked()
+    {
+        var admin = await app.AdminAsync();
+        var browser = new Browser(new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new() }) { BaseAddress = app.Anonymous().BaseAddress });
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.PostFormAsync("/user/login", "/user/login", new() { ["username"] = admin.Username, ["password"] = "secret123" })).StatusCode);
+        foreach (var back in new[] { "/admin/退款", "/admin/a\tb", "https://evil.example/admin/", "//evil.example/admin/", "/admin/\\evil" })
+        {
+            var answer = await browser.PostFormAsync("/admin/refunds", "/admin/refunds/99999999/retry", new() { ["back"] = back });
+            Assert.Equal(HttpStatusCode.Redirect, answer.StatusCode);
+            Assert.StartsWith("/admin/refunds?error=", answer.Headers.Location!.OriginalString);
+        }
+        var api = app.Bearer(admin);
+        Assert.Equal(HttpStatusCode.BadRequest, (await api.GetAsync("/admin/api/refunds?page=107374184")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await api.GetAsync("/admin/api/refunds?page=0")).StatusCode);
+        var page = await browser.Http.GetAsync("/admin/refunds?page=107374184");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("页码不正确", await page.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task The_refund_api_is_for_operators_only()
     {
         var student = await app.StudentAsync();

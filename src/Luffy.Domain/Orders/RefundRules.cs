@@ -10,16 +10,19 @@ public readonly record struct PurchaseAfterRefund(bool Remove, DateTime? OutTime
 public static class RefundRules
 {
     /// <summary>
-    /// The credits each line spent: the order's credits spread over all its lines in proportion to their prices after
-    /// the policy (largest remainder, ties to the earlier line), so the shares add up to the credits and a line's share
-    /// does not depend on which lines are refunded.
+    /// The credits each line spent: the order's credits spread over all its lines in proportion to what each line
+    /// cost in money (<paramref name="realPrices"/>; checkout spreads the credits in proportion to the prices after the
+    /// coupon, and what is left after the credits keeps that proportion, a scoped coupon's lines included), or to the
+    /// policy prices when nothing was paid in money. Largest remainder, ties to the earlier line: the shares add up to
+    /// the credits, and a line's share does not depend on which lines are refunded.
     /// </summary>
-    public static long[] CreditShares(long credits, IReadOnlyList<Money> policyPrices)
+    public static long[] CreditShares(long credits, IReadOnlyList<Money> realPrices, IReadOnlyList<Money> policyPrices)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(credits);
-        var shares = new long[policyPrices.Count];
-        var total = policyPrices.Sum(p => p.Fen);
-        if (credits == 0 || policyPrices.Count == 0)
+        var weights = realPrices.Sum(p => p.Fen) > 0 ? realPrices : policyPrices;
+        var shares = new long[weights.Count];
+        var total = weights.Sum(p => p.Fen);
+        if (credits == 0 || weights.Count == 0)
             return shares;
         if (total <= 0)
         {
@@ -27,11 +30,11 @@ public static class RefundRules
             shares[0] = credits;
             return shares;
         }
-        var remainders = new (Int128 Remainder, int Index)[policyPrices.Count];
+        var remainders = new (Int128 Remainder, int Index)[weights.Count];
         long given = 0;
-        for (var i = 0; i < policyPrices.Count; i++)
+        for (var i = 0; i < weights.Count; i++)
         {
-            var exact = (Int128)credits * policyPrices[i].Fen;
+            var exact = (Int128)credits * weights[i].Fen;
             shares[i] = (long)(exact / total);
             remainders[i] = (exact % total, i);
             given += shares[i];

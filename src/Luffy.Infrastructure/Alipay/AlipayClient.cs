@@ -88,12 +88,11 @@ public sealed class AlipayClient(HttpClient http, AlipayMerchant merchant, TimeP
     }
 
     /// <summary>
-    /// Whether a refund query's answer says the refund was made: as Alipay documents it, refund data in the answer with
-    /// refund_status REFUND_SUCCESS or none; no refund data means it was not made (a retry with the same out_request_no
-    /// is safe).
+    /// Whether a refund query's answer says the refund was made: refund_status REFUND_SUCCESS. Without it the refund was
+    /// not received or did not go through, as Alipay documents it (a retry with the same out_request_no is safe).
     /// </summary>
     public static bool IsRefunded(AlipayResponse query) =>
-        query.IsSuccess && !string.IsNullOrEmpty(query.Get("refund_amount")) && query.Get("refund_status") is null or "" or "REFUND_SUCCESS";
+        query.IsSuccess && query.Get("refund_status") == "REFUND_SUCCESS" && !string.IsNullOrEmpty(query.Get("refund_amount"));
 
     public const string BillDownloadUrlQuery = "alipay.data.dataservice.bill.downloadurl.query";
 

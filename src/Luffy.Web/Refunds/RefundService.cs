@@ -136,9 +136,14 @@ public sealed partial class RefundService(
     /// <summary>A refund notification from the gateway: a refund of ours still under way is confirmed and applied now.</summary>
     public async Task<bool> ConfirmAsync(string requestNo)
     {
-        var id = await db.Refunds.AsNoTracking().Where(r => r.RequestNo == requestNo && r.Status == RefundStatus.Processing)
+        var id = await db.Refunds.AsNoTracking().Where(r => r.RequestNo == requestNo && (r.Status == RefundStatus.Processing || r.Status == RefundStatus.Failed))
             .Select(r => (long?)r.Id).SingleOrDefaultAsync();
-        return id is { } found && (await SendAsync(found)).AppliedHere;
+        if (id is not { } found)
+            return false;
+        // A refund marked failed whose money the gateway says went back after all (an answer lost, a query too soon):
+        // under way again, then confirmed by the same out_request_no.
+        await db.Refunds.Where(r => r.Id == found && r.Status == RefundStatus.Failed).ExecuteUpdateAsync(r => r.SetProperty(x => x.Status, RefundStatus.Processing));
+        return (await SendAsync(found)).AppliedHere;
     }
 
     /// <summary>
@@ -198,7 +203,9 @@ public sealed partial class RefundService(
                 return (true, null);
             // fund_change N: this call moved no money; an earlier one with the same number may have. A system error: it
             // may or may not have gone through. The refund query decides both.
-            if (!answer.IsSuccess && answer.SubCode != "ACQ.SYSTEM_ERROR")
+            // A business refusal (40004) is final until an operator retries; a system error (ACQ.SYSTEM_ERROR, or any
+            // 20000 "service unavailable" answer) is not.
+            if (!answer.IsSuccess && answer.Code != "20000" && answer.SubCode != "ACQ.SYSTEM_ERROR")
                 return (false, $"{answer.SubCode} {answer.SubMsg}".Trim());
             error = answer.IsSuccess ? "fund_change=N" : $"{answer.SubCode} {answer.SubMsg}".Trim();
         }
@@ -236,6 +243,10 @@ public sealed partial class RefundService(
                         .SetProperty(x => x.Attempts, x => x.Attempts + 1).SetProperty(x => x.LastError, (string?)null)) != 1)
                 return false;
             var refund = await db.Refunds.Include(r => r.Lines).SingleAsync(r => r.Id == id);
+            // The order's row is locked before its lines are read (a no-op update; SQLite's one writer already holds
+            // it): two refunds of the same order, a 0-yuan one included, apply one after the other, each seeing the
+            // lines the other refunded.
+            await db.Orders.Where(o => o.Id == refund.OrderId).ExecuteUpdateAsync(o => o.SetProperty(x => x.RefundedCredit, x => x.RefundedCredit));
             var order = await db.Orders.AsNoTracking().Where(o => o.Id == refund.OrderId).Select(o => new
             {
                 o.Id, o.OrderNumber, o.UserId, o.Coupon, o.PayTime, o.RefundedAmount,
@@ -348,7 +359,7 @@ public sealed partial class RefundService(
             }
         }
 
-        var shares = RefundRules.CreditShares(order.Credit, order.Lines.Select(l => l.PolicyPrice).ToList());
+        var shares = RefundRules.CreditShares(order.Credit, order.Lines.Select(l => l.RealPrice).ToList(), order.Lines.Select(l => l.PolicyPrice).ToList());
         var now = clock.GetUtcNow().UtcDateTime;
         var refund = new Refund
         {
@@ -394,8 +405,9 @@ public sealed partial class RefundService(
         var now = clock.GetUtcNow().UtcDateTime;
         var operatorId = actor.UserId();
         await using var transaction = await db.Database.BeginTransactionAsync();
+        // A retry stamps its time too, so the refund job (which takes refunds under way since RetryAfter) leaves it to this call.
         var changed = from == RefundStatus.Failed
-            ? await db.Refunds.Where(r => r.Id == id && r.Status == from).ExecuteUpdateAsync(r => r.SetProperty(x => x.Status, to))
+            ? await db.Refunds.Where(r => r.Id == id && r.Status == from).ExecuteUpdateAsync(r => r.SetProperty(x => x.Status, to).SetProperty(x => x.DecidedAt, now))
             : await db.Refunds.Where(r => r.Id == id && r.Status == from).ExecuteUpdateAsync(r => r.SetProperty(x => x.Status, to)
                 .SetProperty(x => x.OperatorId, operatorId).SetProperty(x => x.OperatorNote, note).SetProperty(x => x.DecidedAt, now));
         if (changed != 1)

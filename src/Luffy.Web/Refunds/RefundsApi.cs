@@ -59,15 +59,15 @@ public static class RefundsApi
         {
             if (status is { } s && !Enum.IsDefined((RefundStatus)s))
                 return ApiErrors.BadRequest("status 应为 0（待审核）、1（已拒绝）、2（退款中）、3（已退款）或 4（退款失败）");
-            if (page is < 1)
-                return ApiErrors.BadRequest("page 应为正整数");
+            var (paging, pagingError) = ListPage.From(page, PageSize, PageSize, PageSize);
+            if (pagingError is not null)
+                return ApiErrors.BadRequest(pagingError);
             var query = db.Refunds.AsQueryable();
             if (status is { } wanted)
                 query = query.Where(r => r.Status == (RefundStatus)wanted);
-            var number = page ?? 1;
             var count = await query.CountAsync();
-            var rows = await refunds.ReadAsync(query.OrderByDescending(r => r.Id).Skip((number - 1) * PageSize).Take(PageSize));
-            return TypedResults.Ok(new RefundPage(count, number, PageSize, rows));
+            var rows = await refunds.ReadAsync(query.OrderByDescending(r => r.Id).Skip(paging.Offset).Take(PageSize));
+            return TypedResults.Ok(new RefundPage(count, paging.Number, PageSize, rows));
         }).WithSummary("Refunds and requests, newest first, optionally of one status (0 待审核 … 4 退款失败)");
         api.MapGet("/refunds/{id:long}", async Task<Results<Ok<RefundDto>, NotFound<ApiMessage>>> (long id, RefundService refunds) =>
             await refunds.ReadAsync(id) is { } refund ? TypedResults.Ok(refund) : ApiErrors.NotFound("退款不存在"));

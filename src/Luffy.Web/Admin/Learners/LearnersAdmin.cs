@@ -143,9 +143,13 @@ public sealed class LearnersAdmin(LuffyDbContext db, AuditLog audit, UserAccess 
             db.ChangeTracker.Clear();
             var now = clock.GetUtcNow().UtcDateTime;
             await using var transaction = await db.Database.BeginTransactionAsync();
-            await db.UserCourses.Where(u => u.UserId == id && u.CourseId == course.Id).ExecuteUpdateAsync(u => u.SetProperty(x => x.PayTime, x => x.PayTime));
+            var locked = await db.UserCourses.Where(u => u.UserId == id && u.CourseId == course.Id).ExecuteUpdateAsync(u => u.SetProperty(x => x.PayTime, x => x.PayTime));
             var purchase = await db.UserCourses.AsNoTracking().Where(u => u.UserId == id && u.CourseId == course.Id)
                 .Select(u => new { u.Id, u.OutTime, u.BuyType }).FirstOrDefaultAsync();
+            // The row appeared between the lock and the read (another first grant committed): it is not locked, so
+            // this read may be overtaken; again, locking it this time.
+            if (purchase is not null && locked == 0 && attempt < 5)
+                continue;
             var outTime = Purchases.Extend(purchase is not null, purchase?.OutTime, days.Value, now);
             if (purchase is null)
                 db.UserCourses.Add(new UserCourse { UserId = id, CourseId = course.Id, BuyType = BuyType.System, PayTime = now, OutTime = outTime });
@@ -158,7 +162,7 @@ public sealed class LearnersAdmin(LuffyDbContext db, AuditLog audit, UserAccess 
             {
                 await db.SaveChangesAsync();
             }
-            catch (DbUpdateException) when (purchase is null && attempt < 3)
+            catch (DbUpdateException) when (purchase is null && attempt < 5)
             {
                 continue;
             }

@@ -23,7 +23,7 @@ public static class RefundActions
         forms.MapPost("/refunds/{id:long}/{decision}", async (long id, string decision, HttpContext http, RefundService refunds, [FromForm] string? note, [FromForm] string? back) =>
         {
             // Back to the queue or to the order page, never elsewhere.
-            var target = back is { Length: > 0 } b && b.StartsWith("/admin/", StringComparison.Ordinal) && !b.StartsWith("//", StringComparison.Ordinal) ? b : "/admin/refunds";
+            var target = IsBackOfficePath(back) ? back! : "/admin/refunds";
             var (refund, refusal) = decision switch
             {
                 "approve" => await refunds.ApproveAsync(http.User, id, note),
@@ -34,6 +34,10 @@ public static class RefundActions
             return Back(target, refusal, refund is null ? null : $"退款 {refund.RequestNo}：{refund.StatusText}");
         });
     }
+
+    /// <summary>A back-office path a Location header can carry: <c>/admin/…</c>, printable ASCII, at most 200 characters.</summary>
+    private static bool IsBackOfficePath(string? path) =>
+        path is { Length: > 7 and <= 200 } && path.StartsWith("/admin/", StringComparison.Ordinal) && path.All(c => c is > ' ' and < (char)127 and not '\\');
 
     private static IResult Back(string page, Refusal? refusal, string? done)
     {
