@@ -475,3 +475,38 @@ public abstract class RefundsTests(LuffyApp app)
         Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsJsonAsync("/admin/api/orders/no-such/refunds", new { reason = "x" })).StatusCode);
     }
 }
+
+/// <summary>The database failing in the middle of recording a refund the gateway made (SQLite, the app on Kestrel).</summary>
+public sealed class RefundRecordingFailureTests(KestrelFaultyApp app) : IClassFixture<KestrelFaultyApp>
+{
+    [Fact]
+    public async Task A_refund_the_database_fails_to_record_is_applied_once_later_and_nothing_half_done_meanwhile()
+    {
+        var admin = app.Bearer(await app.AdminAsync());
+        var course = await app.CourseAsync(77m);
+        var (user, number) = await app.PaidOrderAsync([course], credit: 70);
+        Assert.Equal(0, await app.WithDbAsync(db => db.Users.Where(u => u.Id == user.Id).Select(u => u.Credit).SingleAsync()));
+
+        // The gateway refunds; recording it fails halfway (when the purchases are locked, after the refund was marked done).
+        app.Faults.FailOn = "\"ly_user_course\"";
+        var answer = await admin.PostAsJsonAsync($"/admin/api/orders/{number}/refunds", new { reason = "记账失败" });
+        app.Faults.FailOn = null;
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Equal("退款中", (await answer.JsonAsync()).GetProperty("status_text").GetString());
+        // Nothing of it applied: the order, the purchase, the credits are as they were; the money is back at the gateway.
+        Assert.Equal(OrderStatus.Paid, await app.StatusAsync(number));
+        Assert.Equal(1, await app.WithDbAsync(db => db.UserCourses.CountAsync(u => u.UserId == user.Id)));
+        Assert.Equal(0, await app.WithDbAsync(db => db.Users.Where(u => u.Id == user.Id).Select(u => u.Credit).SingleAsync()));
+        Assert.Equal("70.00", (await app.SandboxTradeAsync(number)).GetProperty("refunded").GetString());
+
+        // Later passes of the job (the gateway: fund_change N, then the query finds the refund) apply it once.
+        app.Clock.Advance(TimeSpan.FromMinutes(5));
+        var job = app.Services.GetRequiredService<RefundJob>();
+        await Task.WhenAll(job.RunOnceAsync(), job.RunOnceAsync());
+        Assert.Equal(OrderStatus.Refunded, await app.StatusAsync(number));
+        Assert.Equal(0, await app.WithDbAsync(db => db.UserCourses.CountAsync(u => u.UserId == user.Id)));
+        Assert.Equal(70, await app.WithDbAsync(db => db.Users.Where(u => u.Id == user.Id).Select(u => u.Credit).SingleAsync()));
+        Assert.Equal(1, await app.WithDbAsync(db => db.CreditEntries.CountAsync(c => c.UserId == user.Id && c.Delta > 0)));
+        Assert.Single((await app.SandboxTradeAsync(number)).GetProperty("refunds").EnumerateArray());
+    }
+}
