@@ -188,6 +188,36 @@ public abstract class RefundsTests(LuffyApp app)
     }
 
     [Fact]
+    public async Task Refunds_around_a_permanent_purchase_give_back_what_each_order_paid_for()
+    {
+        var admin = app.Bearer(await app.AdminAsync());
+        async Task RefundAsync(string number) =>
+            Assert.Equal(HttpStatusCode.OK, (await admin.PostAsJsonAsync($"/admin/api/orders/{number}/refunds", new { reason = "测试" })).StatusCode);
+
+        // Permanent, then 30 days bought while permanent: refunding the permanent order leaves the 30 days paid for.
+        var course = await app.CourseAsync(100m);
+        var t0 = Now;
+        var (user, permanent) = await PaidOrderAsync([course], expire: 0);
+        var (_, monthly) = await PaidOrderAsync([course], expire: 30, user: user);
+        Assert.Null((await PurchasesAsync(user))[course.Id]);
+        await RefundAsync(permanent);
+        Assert.Equal(t0.AddDays(30), (await PurchasesAsync(user))[course.Id]!.Value, TimeSpan.FromSeconds(5));
+        // … and refunding that one too takes the course away.
+        await RefundAsync(monthly);
+        Assert.Empty(await PurchasesAsync(user));
+
+        // 30 days, then permanent: the 30 days refunded while permanent are not given back when the permanent one is refunded.
+        var other = await app.CourseAsync(80m);
+        var (student, timed) = await PaidOrderAsync([other], expire: 30);
+        var (_, upgrade) = await PaidOrderAsync([other], expire: 0, user: student);
+        await RefundAsync(timed);
+        Assert.Null((await PurchasesAsync(student))[other.Id]);
+        await RefundAsync(upgrade);
+        var left = (await PurchasesAsync(student)).GetValueOrDefault(other.Id);
+        Assert.True(left is null || left <= Now.AddSeconds(5), $"the refunded 30 days came back: {left:O}");
+    }
+
+    [Fact]
     public async Task A_refund_racing_a_payment_of_the_same_course_loses_neither()
     {
         var admin = app.Bearer(await app.AdminAsync());

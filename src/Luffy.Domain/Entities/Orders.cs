@@ -166,6 +166,7 @@ public sealed class Refund
     public int? OperatorId { get; set; }
     public string? OperatorNote { get; set; }
     public DateTime CreatedAt { get; set; }
+    /// <summary>When an operator last decided on it (approved, refused, retried); the refund job waits RetryAfter from here.</summary>
     public DateTime? DecidedAt { get; set; }
     public DateTime? RefundedAt { get; set; }
     public int Attempts { get; set; }

@@ -280,6 +280,8 @@ public sealed partial class RefundService(
                     ? new LineGrant(from, line.GrantedUntil, line.HadPurchase, line.OutTimeBefore)
                     : RefundRules.Legacy(order.PayTime ?? now, line.Expire);
                 var after = RefundRules.TakeBack(purchase.OutTime, grant, now);
+                if (purchase.OutTime is null)
+                    after = await UnderPermanentAsync(order.UserId, line.Id, line.CourseId, grant, after, now);
                 if (after.Remove)
                     db.UserCourses.Remove(purchase);
                 else
@@ -304,6 +306,43 @@ public sealed partial class RefundService(
             LogRefunded(logger, order.OrderNumber, refund.RequestNo, refund.Amount.ToString(), refund.Credit, noLineLeft ? "已退款" : "部分退款");
             return true;
         }
+    }
+
+    /// <summary>
+    /// A refunded line of a course the student holds permanently, and the student's other paid lines of it (bought
+    /// again while owning it): a timed line's days left also leave the end a later permanent line would restore; a
+    /// permanent line's refund gives back the days of the timed lines bought while it held, from then on (their recorded
+    /// periods become those, for a refund of them later).
+    /// </summary>
+    private async Task<PurchaseAfterRefund> UnderPermanentAsync(int userId, long lineId, int courseId, LineGrant grant, PurchaseAfterRefund after, DateTime now)
+    {
+        var others = await (
+            from d in db.OrderDetails
+            join o in db.Orders on d.OrderId equals o.Id
+            where o.UserId == userId && d.CourseId == courseId && d.Id != lineId && d.GrantedFrom != null && d.GrantedFrom >= grant.From
+                  && (o.OrderStatus == OrderStatus.Paid || o.OrderStatus == OrderStatus.PartlyRefunded)
+                  && (d.RefundId == null || !db.Refunds.Any(r => r.Id == d.RefundId && r.Status == RefundStatus.Succeeded))
+            orderby d.GrantedFrom, d.Id
+            select d).ToListAsync();
+        if (grant.Until is { } until)
+        {
+            var start = grant.From > now ? grant.From : now;
+            var left = until > start ? until - start : TimeSpan.Zero;
+            foreach (var later in others.Where(d => d.GrantedUntil is null && d.OutTimeBefore is not null))
+                later.OutTimeBefore -= left;
+            return after;
+        }
+        // Timed lines bought while this one held: recorded as giving nothing (GrantedUntil == GrantedFrom).
+        foreach (var absorbed in others.Where(d => d.GrantedUntil == d.GrantedFrom && d.Expire > 0))
+        {
+            var from = after is { Remove: false, OutTime: { } end } && end > now ? end : now;
+            absorbed.HadPurchase = !after.Remove;
+            absorbed.OutTimeBefore = after.Remove ? null : after.OutTime;
+            absorbed.GrantedFrom = from;
+            absorbed.GrantedUntil = from.AddDays(absorbed.Expire);
+            after = new PurchaseAfterRefund(false, absorbed.GrantedUntil);
+        }
+        return after;
     }
 
     private sealed record LineForRefund(long Id, int CourseId, string CourseName, Money PolicyPrice, Money RealPrice, long? RefundId);
