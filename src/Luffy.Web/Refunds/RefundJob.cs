@@ -9,6 +9,9 @@ public sealed class RefundOptions
     /// <summary>How long after payment a student may ask for a refund (operators may refund any time).</summary>
     public TimeSpan RequestWindow { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>Whether this instance runs the job (any number may).</summary>
+    public bool RetryJob { get; set; } = true;
+
     /// <summary>How often the job looks for refunds under way without a known outcome.</summary>
     public TimeSpan RetryInterval { get; set; } = TimeSpan.FromMinutes(1);
 
@@ -28,6 +31,8 @@ public sealed partial class RefundJob(IServiceScopeFactory scopes, TimeProvider 
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!options.Value.RetryJob)
+            return;
         using var timer = new PeriodicTimer(options.Value.RetryInterval, clock);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {

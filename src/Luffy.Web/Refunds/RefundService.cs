@@ -128,7 +128,7 @@ public sealed partial class RefundService(
             .OrderBy(r => r.Attempts).ThenBy(r => r.Id).Select(r => r.Id).Take(options.Value.RetryBatch).ToListAsync(cancellationToken);
         var done = 0;
         foreach (var id in stalled)
-            if ((await SendAsync(id)).AppliedHere)
+            if ((await SendAsync(id, cancellationToken)).AppliedHere)
                 done++;
         return done;
     }
@@ -153,7 +153,7 @@ public sealed partial class RefundService(
     public async Task<RefundStatus> ExecuteAsync(long id) => (await SendAsync(id)).Status;
 
     /// <summary>As <see cref="ExecuteAsync"/>; <c>AppliedHere</c> when this call (not a concurrent one) applied it.</summary>
-    private async Task<(RefundStatus Status, bool AppliedHere)> SendAsync(long id)
+    private async Task<(RefundStatus Status, bool AppliedHere)> SendAsync(long id, CancellationToken cancellationToken = default)
     {
         var refund = await db.Refunds.AsNoTracking().Where(r => r.Id == id)
             .Select(r => new { r.Status, r.RequestNo, r.Amount, r.Reason, Order = db.Orders.Where(o => o.Id == r.OrderId).Select(o => new { o.OrderNumber, o.TradeNo }).Single() })
@@ -163,7 +163,7 @@ public sealed partial class RefundService(
         // Paid entirely with credits and coupon: no money to send back.
         var (refunded, error) = refund.Amount.IsZero
             ? (true, null)
-            : await AskGatewayAsync(refund.Order.OrderNumber, refund.Order.TradeNo, refund.Amount, refund.RequestNo, refund.Reason);
+            : await AskGatewayAsync(refund.Order.OrderNumber, refund.Order.TradeNo, refund.Amount, refund.RequestNo, refund.Reason, cancellationToken);
         if (refunded == true)
         {
             try
@@ -193,12 +193,13 @@ public sealed partial class RefundService(
     /// Asks the gateway to refund; true when the money went back (fund_change Y, or the refund query finds the refund),
     /// false when it did not (a refusal, or the query finds none after an uncertain answer), null when it cannot be known now.
     /// </summary>
-    private async Task<(bool? Refunded, string? Error)> AskGatewayAsync(string orderNumber, string? tradeNo, Money amount, string requestNo, string reason)
+    private async Task<(bool? Refunded, string? Error)> AskGatewayAsync(string orderNumber, string? tradeNo, Money amount, string requestNo, string reason,
+        CancellationToken cancellationToken)
     {
         string error;
         try
         {
-            var answer = await alipay.RefundAsync(orderNumber, amount, requestNo, reason, tradeNo);
+            var answer = await alipay.RefundAsync(orderNumber, amount, requestNo, reason, tradeNo, cancellationToken);
             if (answer.IsSuccess && answer.Get("fund_change") == "Y")
                 return (true, null);
             // fund_change N: this call moved no money; an earlier one with the same number may have. A system error: it
@@ -215,7 +216,7 @@ public sealed partial class RefundService(
         }
         try
         {
-            var query = await alipay.RefundQueryAsync(orderNumber, requestNo, tradeNo);
+            var query = await alipay.RefundQueryAsync(orderNumber, requestNo, tradeNo, cancellationToken);
             if (AlipayClient.IsRefunded(query))
                 return (true, null);
             // The gateway has no such refund: it did not happen, and retrying with the same number is safe.

@@ -21,8 +21,9 @@ public static class RefundsApi
     public static WebApplicationBuilder AddRefunds(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<RefundOptions>().BindConfiguration(RefundOptions.Section)
-            .Validate(o => o.RequestWindow > TimeSpan.Zero && o.RetryInterval > TimeSpan.Zero && o.RetryAfter > TimeSpan.Zero && o.RetryBatch > 0,
-                "Refunds:RequestWindow, Refunds:RetryInterval and Refunds:RetryAfter must be positive durations and Refunds:RetryBatch a positive number.")
+            .Validate(o => o.RequestWindow > TimeSpan.Zero && o.RetryInterval > TimeSpan.Zero && o.RetryInterval <= TimeSpan.FromDays(49)
+                           && o.RetryAfter > TimeSpan.Zero && o.RetryBatch > 0,
+                "Refunds:RequestWindow and Refunds:RetryAfter must be positive durations, Refunds:RetryInterval one of at most 49 days, Refunds:RetryBatch a positive number.")
             .ValidateOnStart();
         builder.Services.AddScoped<RefundService>();
         builder.Services.AddSingleton<RefundJob>();

@@ -46,6 +46,9 @@ public abstract class LuffyApp : WebApplicationFactory<Program>, IAsyncLifetime
         new("Alipay:SandboxNotifyScheduleDivisor", "6000"),
         // The daily reconciliation would fetch a bill at the first tick (the fake clock is past its hour): tests run its passes themselves.
         new("Reconciliation:Enabled", "false"),
+        // The refund job would join a test's refund when its fake clock jumps (and wait on it for gateway retries whose
+        // back-off runs on that clock): tests run its passes themselves.
+        new("Refunds:RetryJob", "false"),
     ];
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
