@@ -20,8 +20,6 @@ public sealed class AdminOrdersTestsOnPostgres(KestrelPostgresApp app) : AdminOr
 /// </summary>
 public abstract class AdminOrdersTests(LuffyApp app)
 {
-    private HttpClient Raw() => new(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = app.Anonymous().BaseAddress };
-
     private static HttpRequestMessage Page(string url)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, url);
@@ -39,28 +37,9 @@ public abstract class AdminOrdersTests(LuffyApp app)
         return (user, course, (await created.JsonAsync()).GetProperty("order").GetString()!);
     }
 
-    /// <summary>Opens the cashier (so the sandbox knows the trade), pays there and waits for the notify to fulfil the order.</summary>
-    private async Task PayAsync(UserClient user, string number)
-    {
-        var url = await user.Http.GetFromJsonAsync<JsonElement>($"/payments/alipay/url/?order_number={number}");
-        Assert.Equal(HttpStatusCode.OK, (await Raw().GetAsync(url.GetProperty("url").GetString())).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await Raw().PostAsync($"/alipay-sandbox/sandbox/trades/{number}/pay?notify=true", null)).StatusCode);
-        for (var i = 0; i < 200 && await StatusAsync(number) != OrderStatus.Paid; i++)
-            await Task.Delay(50);
-        Assert.Equal(OrderStatus.Paid, await StatusAsync(number));
-    }
+    private Task PayAsync(UserClient user, string number) => app.PayAsync(user, number);
 
-    /// <summary>A browser signed in with the cookie, against the app on Kestrel (the factory's own client does not reach it).</summary>
-    private async Task<Browser> SignedInAsync(string username)
-    {
-        var browser = new Browser(new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new() }) { BaseAddress = app.Anonymous().BaseAddress });
-        var login = await browser.PostFormAsync("/user/login", "/user/login", new() { ["username"] = username, ["password"] = "secret123" });
-        Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
-        return browser;
-    }
-
-    private Task<OrderStatus> StatusAsync(string number) =>
-        app.WithDbAsync(db => db.Orders.Where(o => o.OrderNumber == number).Select(o => o.OrderStatus).SingleAsync());
+    private Task<Browser> SignedInAsync(string username) => Browser.SignedInOverHttpAsync(app, username);
 
     private static string[] Numbers(JsonElement list) =>
         list.GetProperty("results").EnumerateArray().Select(o => o.GetProperty("order_number").GetString()!).ToArray();

@@ -366,9 +366,7 @@ public abstract class ReconciliationTests(LuffyApp app)
         Assert.Equal(HttpStatusCode.BadRequest, (await api.GetAsync("/admin/api/reconciliation?date=12/01/2026")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await api.GetAsync("/admin/api/reconciliation?date=2001-01-01")).StatusCode);
 
-        // A browser with the cookie, against the app on Kestrel (the factory's own client does not reach it).
-        var browser = new Browser(new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new() }) { BaseAddress = app.Anonymous().BaseAddress });
-        Assert.Equal(HttpStatusCode.Redirect, (await browser.PostFormAsync("/user/login", "/user/login", new() { ["username"] = admin.Username, ["password"] = "secret123" })).StatusCode);
+        var browser = await Browser.SignedInOverHttpAsync(app, admin.Username);
         var page = await browser.Http.SendAsync(HtmlRequest("/admin/reconciliation?date=2001-01-01"));
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         var html = await page.Content.ReadAsStringAsync();

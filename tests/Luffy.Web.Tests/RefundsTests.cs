@@ -432,8 +432,7 @@ public abstract class RefundsTests(LuffyApp app)
     {
         var course = await app.CourseAsync(35m);
         var (user, number) = await PaidOrderAsync([course]);
-        var browser = new Browser(new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new() }) { BaseAddress = app.Anonymous().BaseAddress });
-        Assert.Equal(HttpStatusCode.Redirect, (await browser.PostFormAsync("/user/login", "/user/login", new() { ["username"] = user.Username, ["password"] = "secret123" })).StatusCode);
+        var browser = await Browser.SignedInOverHttpAsync(app, user.Username);
         Assert.Contains($"/web/orders/{number}/refund-request", await browser.Http.GetStringAsync("/my/orders"));
 
         async Task<string> PostAsync(Dictionary<string, string> fields) =>
@@ -477,8 +476,7 @@ public abstract class RefundsTests(LuffyApp app)
     public async Task The_operators_forms_go_back_only_to_a_back_office_page_and_paging_is_checked()
     {
         var admin = await app.AdminAsync();
-        var browser = new Browser(new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new() }) { BaseAddress = app.Anonymous().BaseAddress });
-        Assert.Equal(HttpStatusCode.Redirect, (await browser.PostFormAsync("/user/login", "/user/login", new() { ["username"] = admin.Username, ["password"] = "secret123" })).StatusCode);
+        var browser = await Browser.SignedInOverHttpAsync(app, admin.Username);
         foreach (var back in new[] { "/admin/退款", "/admin/a\tb", "https://evil.example/admin/", "//evil.example/admin/", "/admin/\\evil" })
         {
             var answer = await browser.PostFormAsync("/admin/refunds", "/admin/refunds/99999999/retry", new() { ["back"] = back });

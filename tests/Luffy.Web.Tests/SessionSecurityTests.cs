@@ -22,6 +22,18 @@ public sealed class Browser(HttpClient http)
         return browser;
     }
 
+    /// <summary>
+    /// The same, against an app on Kestrel (<c>KestrelSqliteApp</c> …): a real HTTP client with its own cookies, since
+    /// the factory's own client does not reach the socket.
+    /// </summary>
+    public static async Task<Browser> SignedInOverHttpAsync(LuffyApp app, string username, string password = "secret123")
+    {
+        var browser = new Browser(new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new() }) { BaseAddress = app.Anonymous().BaseAddress });
+        var login = await browser.PostFormAsync("/user/login", "/user/login", new() { ["username"] = username, ["password"] = password });
+        Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+        return browser;
+    }
+
     public static string Field(string html, string name)
     {
         var match = System.Text.RegularExpressions.Regex.Match(html, $"name=\"{name}\"[^>]*value=\"([^\"]*)\"");
