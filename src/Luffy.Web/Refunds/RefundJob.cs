@@ -9,6 +9,9 @@ public sealed class RefundOptions
     /// <summary>How long after payment a student may ask for a refund (operators may refund any time).</summary>
     public TimeSpan RequestWindow { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>Until when a student may ask for a refund of an order paid at <paramref name="payTime"/> (before, not at).</summary>
+    public DateTime? RequestDeadline(DateTime? payTime) => payTime + RequestWindow;
+
     /// <summary>Whether this instance runs the job (any number may).</summary>
     public bool RetryJob { get; set; } = true;
 

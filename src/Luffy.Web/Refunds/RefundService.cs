@@ -55,20 +55,14 @@ public sealed partial class RefundService(
         var order = await FindOrderAsync(orderNumber, userId);
         if (order is null)
             return (null, Refusal.NotFound(OrderTexts.NoSuchOrder));
-        var window = options.Value.RequestWindow;
-        if (order.Status is OrderStatus.Paid or OrderStatus.PartlyRefunded && !CanRequest(order.PayTime, window))
-            return (null, Refusal.Conflict($"已超过退款期限：支付后 {WindowText(window)}内可申请退款"));
+        if (order.Status is OrderStatus.Paid or OrderStatus.PartlyRefunded && !(clock.GetUtcNow().UtcDateTime < options.Value.RequestDeadline(order.PayTime)))
+            return (null, Refusal.Conflict($"已超过退款期限：支付后 {WindowText(options.Value.RequestWindow)}内可申请退款"));
         var (refund, refusal) = await OpenAsync(order, reason, courses, actor: null);
         if (refund is null)
             return (null, refusal);
         LogRequested(logger, order.OrderNumber, refund.Id);
         return (await ReadAsync(refund.Id), null);
     }
-
-    /// <summary>Whether a student may still ask for a refund of an order paid at <paramref name="payTime"/>.</summary>
-    public bool CanRequest(DateTime? payTime) => CanRequest(payTime, options.Value.RequestWindow);
-
-    private bool CanRequest(DateTime? payTime, TimeSpan window) => payTime is { } paid && clock.GetUtcNow().UtcDateTime < paid + window;
 
     public static string WindowText(TimeSpan window) =>
         window.TotalDays >= 1 && window.TotalDays == Math.Floor(window.TotalDays) ? $" {window.TotalDays:0} 天" : $" {window.TotalHours:0.#} 小时";
@@ -346,7 +340,8 @@ public sealed partial class RefundService(
         return after;
     }
 
-    private sealed record LineForRefund(long Id, int CourseId, string CourseName, Money PolicyPrice, Money RealPrice, long? RefundId);
+    /// <summary>An order line; <c>Index</c> is its place among the order's lines (its credit share's).</summary>
+    private sealed record LineForRefund(int Index, long Id, int CourseId, string CourseName, Money PolicyPrice, Money RealPrice, long? RefundId);
 
     private sealed record OrderForRefund(long Id, string OrderNumber, int UserId, OrderStatus Status, DateTime? PayTime, long Credit, IReadOnlyList<LineForRefund> Lines);
 
@@ -363,7 +358,7 @@ public sealed partial class RefundService(
         return row is null
             ? null
             : new OrderForRefund(row.Id, row.OrderNumber, row.UserId, row.OrderStatus, row.PayTime, row.Credit,
-                row.Lines.Select(l => new LineForRefund(l.Id, l.CourseId, l.CourseName, l.PolicyPrice, l.RealPrice, l.RefundId)).ToList());
+                row.Lines.Select((l, i) => new LineForRefund(i, l.Id, l.CourseId, l.CourseName, l.PolicyPrice, l.RealPrice, l.RefundId)).ToList());
     }
 
     /// <summary>
@@ -406,10 +401,7 @@ public sealed partial class RefundService(
             OrderId = order.Id, UserId = order.UserId, RequestNo = NewRequestNo(now), Reason = reason, CreatedAt = now,
             RequestedByStudent = actor is null, Status = actor is null ? RefundStatus.Requested : RefundStatus.Processing,
             OperatorId = actor?.UserId(), DecidedAt = actor is null ? null : now,
-            Lines = chosen.Select(l => new RefundLine
-            {
-                OrderDetailId = l.Id, CourseId = l.CourseId, Amount = l.RealPrice, Credit = shares[order.Lines.ToList().IndexOf(l)],
-            }).ToList(),
+            Lines = chosen.Select(l => new RefundLine { OrderDetailId = l.Id, CourseId = l.CourseId, Amount = l.RealPrice, Credit = shares[l.Index] }).ToList(),
         };
         refund.Amount = refund.Lines.Aggregate(Money.Zero, (sum, l) => sum + l.Amount);
         refund.Credit = refund.Lines.Sum(l => l.Credit);
