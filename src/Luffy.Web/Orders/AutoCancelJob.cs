@@ -1,3 +1,4 @@
+using Luffy.Web.Extensions;
 using Luffy.Domain.Orders;
 using Luffy.Infrastructure.Alipay;
 using Luffy.Web.Payments;
@@ -12,22 +13,8 @@ namespace Luffy.Web.Orders;
 public sealed partial class AutoCancelJob(IServiceScopeFactory scopes, TimeProvider clock, IOptions<OrderOptions> options, ILogger<AutoCancelJob> logger)
     : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.CancelCheckInterval, clock);
-        do
-        {
-            try
-            {
-                await RunOnceAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogFailed(logger, e);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PeriodicPasses.RunAsync(options.Value.CancelCheckInterval, clock, RunOnceAsync, e => LogFailed(logger, e), atStart: true, stoppingToken);
 
     /// <summary>One pass: cancels what is due, then retries the refunds still pending; returns how many orders this pass cancelled.</summary>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken = default)

@@ -1,3 +1,4 @@
+using Luffy.Web.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Luffy.Web.Payments;
@@ -10,24 +11,10 @@ namespace Luffy.Web.Payments;
 public sealed partial class ReconciliationJob(IServiceScopeFactory scopes, TimeProvider clock, IOptions<ReconciliationOptions> options, ILogger<ReconciliationJob> logger)
     : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!options.Value.Enabled)
-            return;
-        using var timer = new PeriodicTimer(options.Value.CheckInterval, clock);
-        do
-        {
-            try
-            {
-                await RunOnceAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogFailed(logger, e);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        options.Value.Enabled
+            ? PeriodicPasses.RunAsync(options.Value.CheckInterval, clock, RunOnceAsync, e => LogFailed(logger, e), atStart: true, stoppingToken)
+            : Task.CompletedTask;
 
     /// <summary>One pass: the run of yesterday this pass made (done or failed), or null (too early, done, or another instance's).</summary>
     public async Task<ReconciliationRun?> RunOnceAsync(CancellationToken cancellationToken = default)

@@ -1,3 +1,4 @@
+using Luffy.Web.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Luffy.Web.Refunds;
@@ -32,23 +33,10 @@ public sealed class RefundOptions
 public sealed partial class RefundJob(IServiceScopeFactory scopes, TimeProvider clock, IOptions<RefundOptions> options, ILogger<RefundJob> logger)
     : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!options.Value.RetryJob)
-            return;
-        using var timer = new PeriodicTimer(options.Value.RetryInterval, clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await RunOnceAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogFailed(logger, e);
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        options.Value.RetryJob
+            ? PeriodicPasses.RunAsync(options.Value.RetryInterval, clock, RunOnceAsync, e => LogFailed(logger, e), atStart: false, stoppingToken)
+            : Task.CompletedTask;
 
     /// <summary>One pass; returns how many refunds went through.</summary>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken = default)
